@@ -1,0 +1,37 @@
+# Every target sets itself up on a fresh machine: a virtual environment in
+# .venv with the exact pins of requirements*.txt, reinstalled when they change.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONPATH := $(CURDIR)
+# Same commit, same sitemap dates: byte-identical rebuilds.
+export NO_MKDOCS_2_WARNING := 1
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+.PHONY: build serve test check clean
+.DEFAULT_GOAL := build
+
+$(STAMP): requirements.txt requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check --quiet -r requirements-test.txt
+	touch $@
+
+# Build into a scratch folder and swap it in only on success, so a content
+# error never leaves a partial or stale-mixed site/ behind.
+build: $(STAMP)
+	rm -rf .site-tmp
+	$(BIN)/python -m mkdocs build --strict --site-dir .site-tmp || { rm -rf .site-tmp; exit 1; }
+	rm -rf site && mv .site-tmp site
+
+serve: $(STAMP)
+	$(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+check: $(STAMP)
+	$(BIN)/python -m cchc check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .site-tmp $(VENV)

@@ -1,0 +1,62 @@
+"""Dates as Vietnamese editors write them and citizens read them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+_ISO = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
+)
+_VN = re.compile(
+    r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
+    r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
+)
+
+EXPECTED = "ngày dạng 2024-03-07 hoặc 07/03/2024, có thể kèm giờ 08:30"
+
+
+class DateError(ValueError):
+    pass
+
+
+def parse_datetime(text: str) -> datetime:
+    """Parse an editor's date; naive values are Vietnam time.
+
+    Raises DateError with a Vietnamese explanation.
+    """
+    raw = text.strip()
+    match = _ISO.match(raw) or _VN.match(raw)
+    if not match:
+        raise DateError(f"“{text}” không phải {EXPECTED}")
+    parts = match.groupdict()
+    try:
+        day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+    except ValueError:
+        raise DateError(f"ngày “{text}” không tồn tại (kiểm tra ngày và tháng)") from None
+    try:
+        clock = time(int(parts["H"] or 0), int(parts["M"] or 0), int(parts["S"] or 0))
+    except ValueError:
+        raise DateError(f"giờ trong “{text}” không hợp lệ (giờ 0–23, phút 0–59)") from None
+    tz = VN_TZ
+    offset = parts.get("tz")
+    if offset:
+        tz = datetime.strptime("+0000" if offset == "Z" else offset.replace(":", ""), "%z").tzinfo
+    return datetime.combine(day, clock, tzinfo=tz).astimezone(VN_TZ)
+
+
+def format_date(value: datetime | date) -> str:
+    """07/03/2024, the way every Vietnamese administrative text writes it."""
+    if isinstance(value, datetime):
+        value = value.astimezone(VN_TZ)
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def format_datetime(value: datetime) -> str:
+    value = value.astimezone(VN_TZ)
+    return f"{value.hour:02d}:{value.minute:02d} {format_date(value)}"

@@ -1,0 +1,30 @@
+"""Reading editors' files: UTF-8 only, NFC, Unix newlines."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from .errors import ContentError
+
+
+def read_text(path: Path, source: str) -> str:
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):  # BOM from Windows Notepad
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ContentError(
+            source, line, "",
+            "tệp không ở mã UTF-8 (có thể được lưu bằng mã Windows-1258 hoặc TCVN3); "
+            "hãy mở và lưu lại với mã UTF-8",
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def is_hidden(name: str) -> bool:
+    """Editor and OS litter (.DS_Store, ~$draft.docx) is never published."""
+    return name.startswith((".", "~$"))

@@ -1,0 +1,139 @@
+"""What pages the content produces, at which URLs, with what context.
+
+The hooks turn each PageSpec into a virtual MkDocs file; templates in
+overrides/ render ``page.meta.template`` with ``context`` as ``cchc``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .content import Content
+from .models import Post
+from .pagination import paginate
+
+NEWS_BASE = "tin-tuc/"
+RELATED_COUNT = 3
+
+
+@dataclass
+class PageSpec:
+    src_uri: str
+    title: str
+    template: str
+    markdown: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    in_nav: bool = False  # only section entry pages may be in the nav
+
+
+def plan_pages(content: Content) -> list[PageSpec]:
+    settings = content.settings
+    specs = list(_post_pages(content))
+    specs += _listing(
+        NEWS_BASE, "Tin tức", content.posts, settings.per_page, kind="news",
+        description="Tin hoạt động cải cách hành chính của " + settings.department["name"] + ".",
+        in_nav=True, years=list(content.by_year),
+    )
+    for category in content.categories:
+        specs += _listing(
+            category.url, category.name, content.by_category[category.slug], settings.per_page,
+            kind="category", category=category, description=category.description,
+        )
+    for year, posts in content.by_year.items():
+        specs += _listing(
+            f"{NEWS_BASE}{year}/", f"Tin tức năm {year}", posts, settings.archive_per_page,
+            kind="archive", year=year, years=list(content.by_year),
+            description=f"Tất cả tin bài đăng trong năm {year}.",
+        )
+    specs.append(_qa_page(content))
+    return specs
+
+
+def home_context(content: Content) -> dict[str, Any]:
+    return {
+        "latest": content.posts[: content.settings.home_count],
+        "categories": [(c, len(content.by_category[c.slug])) for c in content.categories],
+        "years": list(content.by_year),
+    }
+
+
+def _post_pages(content: Content):
+    posts = content.posts
+    for index, post in enumerate(posts):
+        siblings = content.by_category[post.category.slug]
+        yield PageSpec(
+            src_uri=post.src_uri,
+            title=post.title,
+            template="post.html",
+            markdown=post.body,
+            description=post.summary,
+            context={
+                "post": post,
+                # Newest first: the newer post precedes this one in the list.
+                "newer": posts[index - 1] if index > 0 else None,
+                "older": posts[index + 1] if index + 1 < len(posts) else None,
+                "related": _related(post, siblings),
+            },
+        )
+
+
+def _related(post: Post, siblings: list[Post]) -> list[Post]:
+    # Posts of the same category, never the post itself; siblings are
+    # newest first, so this is a bounded scan, not a search of all posts.
+    out = []
+    for other in siblings:
+        if other is not post:
+            out.append(other)
+            if len(out) == RELATED_COUNT:
+                break
+    return out
+
+
+def _listing(base: str, title: str, posts: list[Post], per_page: int, *, kind: str,
+             description: str = "", in_nav: bool = False, **extra: Any) -> list[PageSpec]:
+    specs = []
+    for pager in paginate(base, posts, per_page):
+        page_title = title if pager.number == 1 else f"{title} – trang {pager.number}"
+        specs.append(PageSpec(
+            src_uri=pager.src_uri,
+            title=page_title,
+            template="listing.html",
+            description=description,
+            in_nav=in_nav and pager.number == 1,
+            context={"kind": kind, "heading": title, "pager": pager, "description": description, **extra},
+        ))
+    return specs
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|])")
+
+
+def _escape(text: str) -> str:
+    """Editors' questions are plain text, even inside a Markdown heading."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _qa_page(content: Content) -> PageSpec:
+    topics: dict[str, list] = {}
+    for item in content.qa:
+        topics.setdefault(item.topic or "Câu hỏi khác", []).append(item)
+    parts = []
+    for topic, items in topics.items():
+        if len(topics) > 1:
+            parts.append(f"## {_escape(topic)}\n")
+        for item in items:
+            parts.append(f"### {_escape(item.question)}\n\n{item.answer}\n")
+    if not parts:
+        parts.append("Chưa có câu hỏi nào.\n")
+    return PageSpec(
+        src_uri="hoi-dap/index.md",
+        title="Hỏi – đáp",
+        template="main.html",
+        markdown="\n".join(parts),
+        description="Giải đáp những câu hỏi thường gặp về thủ tục hành chính và dịch vụ công trực tuyến.",
+        in_nav=True,
+        context={"count": len(content.qa)},
+    )

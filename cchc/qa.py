@@ -1,0 +1,27 @@
+"""Questions and answers (hỏi – đáp) from content/hoi-dap.yml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import schema
+from .errors import ContentError, display_path
+from .files import read_text
+from .models import QAItem
+from .yamlsafe import load_yaml
+
+
+def load_qa(path: Path, root: Path) -> tuple[list[QAItem], list[ContentError]]:
+    if not path.is_file():
+        return [], []
+    source = display_path(path, root)
+    try:
+        doc = load_yaml(read_text(path, source), source)
+    except ContentError as error:
+        return [], [error]
+    data = schema.restore_text(doc.data or [], schema.load_schema("qa"), doc)
+    errors = schema.validate(data, "qa", doc, source)
+    if errors:
+        return [], errors
+    items = [QAItem(i["question"].strip(), i["answer"].strip(), i.get("topic", "").strip()) for i in data]
+    return items, []

@@ -1,0 +1,138 @@
+"""JSON Schema validation with errors an editor can read.
+
+The schemas in ``schemas/`` are shared by this validator, by editors' text
+editors (the yaml-language-server modeline at the top of YAML files) and
+later by the web editor's form, so the three cannot disagree. Draft-07 is
+used because it is what the YAML language server understands best.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError
+
+from .errors import ContentError
+from .yamlsafe import YamlDoc, dotted
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+_TYPE_NAMES = {
+    "string": "văn bản",
+    "integer": "số nguyên",
+    "number": "số",
+    "boolean": "true hoặc false",
+    "array": "danh sách (mỗi mục một dòng bắt đầu bằng “- ”)",
+    "object": "nhóm trường (tên_trường: giá trị)",
+    "null": "để trống",
+}
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str) -> Draft7Validator:
+    schema = load_schema(name)
+    Draft7Validator.check_schema(schema)
+    return Draft7Validator(schema)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "đang để trống"
+    if isinstance(value, bool):
+        return f"đang là {str(value).lower()}"
+    if isinstance(value, (dict, list)):
+        return "đang là " + ("nhóm trường" if isinstance(value, dict) else "danh sách")
+    return f"đang là “{value}”"
+
+
+def _label(schema: dict[str, Any], key: str) -> str:
+    title = schema.get("properties", {}).get(key, {}).get("title")
+    return f"“{key}” ({title})" if title else f"“{key}”"
+
+
+def _typed_as_text(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string"
+
+
+def restore_text(value: Any, schema: dict[str, Any], doc: YamlDoc, path: tuple = ()) -> Any:
+    """Give back the typed characters where the schema expects text.
+
+    ``title: 2024`` or ``hotline: 1900`` load as integers; a field the schema
+    types as text gets the exact characters instead.
+    """
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        return {k: restore_text(v, props.get(k, {}), doc, path + (k,)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = schema.get("items", {})
+        return [restore_text(v, items, doc, path + (i,)) for i, v in enumerate(value)]
+    if _typed_as_text(schema) and isinstance(value, (int, bool)) and path in doc.raw:
+        return doc.raw[path]
+    return value
+
+
+def _message(error: ValidationError) -> tuple[tuple, str]:
+    """Return (extra path below the error's path, Vietnamese message)."""
+    kind, schema, instance, expected = error.validator, error.schema, error.instance, error.validator_value
+    if kind == "required":
+        missing = [key for key in expected if key not in instance]
+        key = missing[0] if missing else ""
+        return (key,), f"thiếu trường bắt buộc {_label(schema, key)}"
+    if kind == "additionalProperties":
+        known = list(schema.get("properties", {}))
+        extra = sorted(set(instance) - set(known))
+        key = extra[0] if extra else ""
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"; có phải ý bạn là “{close[0]}”?" if close else f"; các trường dùng được: {', '.join(known)}"
+        return (key,), f"trường “{key}” không có trong mẫu{hint}"
+    if kind == "dependencies":
+        for key, needed in expected.items():
+            if key in instance:
+                lacking = [n for n in needed if n not in instance]
+                if lacking:
+                    return (lacking[0],), f"khi có {_label(schema, key)} thì phải có cả {_label(schema, lacking[0])}"
+    if kind == "type":
+        kinds = expected if isinstance(expected, list) else [expected]
+        wanted = " hoặc ".join(_TYPE_NAMES.get(k, k) for k in kinds)
+        quote = "; hãy đặt giá trị trong ngoặc kép" if "string" in kinds else ""
+        return (), f"phải là {wanted}, {_describe(instance)}{quote}"
+    if kind == "enum":
+        return (), f"phải là một trong: {', '.join(map(str, expected))}; {_describe(instance)}"
+    if kind == "minLength":
+        return (), f"quá ngắn: cần ít nhất {expected} ký tự"
+    if kind == "maxLength":
+        return (), f"quá dài: tối đa {expected} ký tự (hiện có {len(instance)})"
+    if kind == "minItems":
+        return (), f"cần ít nhất {expected} mục"
+    if kind == "uniqueItems":
+        return (), "có mục bị lặp lại"
+    if kind in ("minimum", "maximum"):
+        word = "nhỏ nhất" if kind == "minimum" else "lớn nhất"
+        return (), f"giá trị {word} là {expected}, {_describe(instance)}"
+    if kind == "pattern":
+        hint = schema.get("description") or f"định dạng {expected}"
+        return (), f"không đúng định dạng ({hint}); {_describe(instance)}"
+    return (), error.message
+
+
+def validate(data: Any, name: str, doc: YamlDoc, source: str, base: tuple = ()) -> list[ContentError]:
+    """Every schema error in ``data``, each naming its file, line and field."""
+    errors = []
+    for error in _validator(name).iter_errors(data):
+        extra, message = _message(error)
+        path = base + tuple(error.absolute_path)
+        field_path = path + tuple(p for p in extra if p != "")
+        line = doc.line_of(field_path)
+        errors.append(ContentError(source, line, dotted(field_path), message))
+    return errors

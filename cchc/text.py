@@ -1,0 +1,34 @@
+"""Text normalisation and slugs.
+
+Keyboards (notably on macOS and some Windows IMEs) produce decomposed
+Vietnamese; everything is composed to NFC on load so that search, slugs,
+sorting and comparisons see one spelling of each word.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from slugify import slugify
+
+
+def nfc(value: Any) -> Any:
+    """Compose every string inside a YAML-like value to NFC."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [nfc(item) for item in value]
+    if isinstance(value, dict):
+        return {nfc(key): nfc(item) for key, item in value.items()}
+    return value
+
+
+def make_slug(text: str) -> str:
+    # "đ" has no decomposition, so python-slugify's unidecode step is what
+    # turns it into "d"; NFC first so decomposed input gives the same slug.
+    return slugify(unicodedata.normalize("NFC", text))
+
+
+def is_slug(text: str) -> bool:
+    return bool(text) and make_slug(text) == text

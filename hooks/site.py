@@ -1,0 +1,128 @@
+"""MkDocs hooks: a thin adapter between MkDocs and the content core (cchc).
+
+The core decides what exists and what it contains; these hooks only hand
+its pages and files to MkDocs and its context to the templates. Handlers
+are listed in the order MkDocs calls them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+# The hooks folder, not the project, is on sys.path while MkDocs loads hooks.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from cchc.content import Content, load_content  # noqa: E402
+from cchc.dates import VN_TZ, format_date, format_datetime, parse_datetime  # noqa: E402
+from cchc.errors import ContentErrors  # noqa: E402
+from cchc.pages import PageSpec, home_context, plan_pages  # noqa: E402
+from cchc.settings import Settings  # noqa: E402
+
+
+class _State:
+    """Per-build state; reset in on_config because `mkdocs serve` keeps this module loaded."""
+
+    def __init__(self, command: str = "build"):
+        self.command = command
+        self.content: Content | None = None
+        self.specs: dict[str, PageSpec] = {}
+
+
+state = _State()
+
+
+def build_time() -> datetime:
+    """Now in Vietnam, or CCHC_NOW so a past build can be reproduced exactly."""
+    fixed = os.environ.get("CCHC_NOW")
+    return parse_datetime(fixed) if fixed else datetime.now(VN_TZ)
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    state.command = command
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global state
+    state = _State(state.command)
+    preview = state.command == "serve"
+    if not config.site_url and not preview:
+        raise PluginError("mkdocs.yml: site_url: cần địa chỉ trang, ví dụ https://syt.example.gov.vn/ "
+                          "(dùng cho liên kết chia sẻ và sơ đồ trang)")
+    root = Path(config.config_file_path).resolve().parent
+    try:
+        settings = Settings.from_extra(config.extra, root, config.site_url)
+        state.content = load_content(settings, build_time(), preview=preview)
+    except ContentErrors as errors:
+        raise PluginError(errors.report()) from None
+    state.specs = {spec.src_uri: spec for spec in plan_pages(state.content)}
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    content = state.content
+    generated = [
+        File.generated(
+            config, spec.src_uri,
+            # A leading blank line stops MkDocs reading the body's first lines
+            # as front matter or MultiMarkdown meta ("Hotline: ...").
+            content="\n" + spec.markdown,
+            inclusion=InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV,
+        )
+        for spec in state.specs.values()
+    ]
+    generated += [
+        File.generated(config, asset.src_uri, abs_src_path=str(asset.abs_path),
+                       inclusion=InclusionLevel.NOT_IN_NAV)
+        for asset in content.assets
+    ]
+    for file in generated:
+        if files.get_file_from_path(file.src_uri) is not None:
+            raise PluginError(f"docs/{file.src_uri}: trùng đường dẫn với trang sinh từ content/; "
+                              "đổi tên hoặc xoá một trong hai")
+        files.append(file)
+    return files
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    env.filters["vn_date"] = format_date
+    env.filters["vn_datetime"] = format_datetime
+    return env
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    spec = state.specs.get(page.file.src_uri)
+    if spec is not None:
+        # Set here, not in the file, so editors' text never passes through
+        # MkDocs' own YAML 1.1 front matter reader.
+        page.meta.update(title=spec.title, template=spec.template)
+        if spec.description:
+            page.meta["description"] = spec.description
+    return markdown
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+    spec = state.specs.get(page.file.src_uri)
+    if spec is not None:
+        context["cchc"] = spec.context
+    elif page.is_homepage:
+        context["cchc"] = home_context(state.content)
+    context["cchc_preview"] = state.command == "serve"
+    return context
+
+
+def on_serve(server, config: MkDocsConfig, builder):
+    # content/ and schemas/ are outside docs/, so MkDocs does not watch them.
+    server.watch(str(ROOT / "content"))
+    server.watch(str(ROOT / "schemas"))
+    server.watch(str(ROOT / "cchc"))
+    return server
