@@ -12,6 +12,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -22,10 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import cchc  # noqa: E402
 from cchc.content import Content, load_content  # noqa: E402
 from cchc.dates import VN_TZ, format_date, format_datetime, parse_datetime  # noqa: E402
 from cchc.errors import ContentErrors  # noqa: E402
 from cchc.pages import PageSpec, home_context, plan_pages  # noqa: E402
+from cchc.schema import SCHEMA_DIR  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
 
 
@@ -103,10 +106,11 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     spec = state.specs.get(page.file.src_uri)
     if spec is not None:
         # Set here, not in the file, so editors' text never passes through
-        # MkDocs' own YAML 1.1 front matter reader.
-        page.meta.update(title=spec.title, template=spec.template)
+        # MkDocs' own YAML 1.1 front matter reader. Escaped because Material
+        # prints page titles and descriptions into HTML as they are.
+        page.meta.update(title=escape(spec.title), template=spec.template)
         if spec.description:
-            page.meta["description"] = spec.description
+            page.meta["description"] = escape(spec.description)
     return markdown
 
 
@@ -121,8 +125,9 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
 
 
 def on_serve(server, config: MkDocsConfig, builder):
-    # content/ and schemas/ are outside docs/, so MkDocs does not watch them.
-    server.watch(str(ROOT / "content"))
-    server.watch(str(ROOT / "schemas"))
-    server.watch(str(ROOT / "cchc"))
+    # content/, the schemas and the core live outside docs/, so MkDocs does
+    # not watch them by itself.
+    for folder in (state.content.settings.content_dir, SCHEMA_DIR, Path(cchc.__file__).parent):
+        if folder.is_dir():
+            server.watch(str(folder))
     return server

@@ -1,0 +1,83 @@
+"""Small readers of a built site for the tests: links, ids, nav entries."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+
+class PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []  # href and src values
+        self.ids: set[str] = set()
+        self.nav_links: list[str] = []  # links inside the primary navigation
+        self._nav_depth = 0
+        self.scripts: list[str] = []
+        self.stylesheets: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and "name" in attrs:
+            self.ids.add(attrs["name"])
+        if tag == "nav" and "md-nav--primary" in (attrs.get("class") or ""):
+            self._nav_depth = 1
+        elif tag == "nav" and self._nav_depth:
+            self._nav_depth += 1
+        for key in ("href", "src"):
+            if attrs.get(key):
+                self.links.append(attrs[key])
+                if self._nav_depth and tag == "a":
+                    self.nav_links.append(attrs[key])
+        if tag == "script" and attrs.get("src"):
+            self.scripts.append(attrs["src"])
+        if tag == "link" and attrs.get("rel") == "stylesheet":
+            self.stylesheets.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "nav" and self._nav_depth:
+            self._nav_depth -= 1
+
+
+def parse(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def page_url(site: Path, path: Path) -> str:
+    """Site-relative URL of a built file: a/b/index.html → /a/b/."""
+    relative = path.relative_to(site).as_posix()
+    if relative.endswith("index.html"):
+        relative = relative[: -len("index.html")]
+    return "/" + relative
+
+
+def target_file(site: Path, url: str) -> Path:
+    path = unquote(urlparse(url).path).lstrip("/")
+    target = site / path
+    return target / "index.html" if url.endswith("/") or target.is_dir() else target
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every internal href/src (and #anchor) that points at nothing."""
+    parsed = {path: parse(path) for path in site.rglob("*.html")}
+    ids = {path.resolve(): p.ids for path, p in parsed.items()}
+    broken = []
+    for path, parser in parsed.items():
+        base = "http://site" + page_url(site, path)
+        for link in parser.links:
+            absolute = urljoin(base, link)
+            parts = urlparse(absolute)
+            if parts.netloc != "site" or parts.scheme not in ("http", "https"):
+                continue
+            target = target_file(site, parts.path)
+            if not target.exists():
+                broken.append(f"{page_url(site, path)} → {link}")
+            elif parts.fragment and target.suffix == ".html":
+                if unquote(parts.fragment) not in ids.get(target.resolve(), set()):
+                    broken.append(f"{page_url(site, path)} → {link} (thiếu neo)")
+    return broken

@@ -1,0 +1,73 @@
+"""The demo site in the real Chromium, on a 360 px phone screen."""
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (install the Debian package chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def server(demo_site):
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(demo_site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: handler(*a))
+    handler.log_message = lambda *a: None
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+PAGES = ["", "tin-tuc/", "tin-tuc/trang/2/", "tin-tuc/2024/hoi-nghi-trien-khai-cchc-2024-chi-so-par-index-sipas/",
+         "chuyen-muc/kiem-soat-tthc/", "tin-tuc/2025/", "lien-he/", "hoi-dap/", "tthc/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_fits_a_360px_phone_and_stays_local(browser, server, path):
+    page = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
+    response = page.goto(server + path, wait_until="load")
+    assert response.status == 200
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    heading = page.locator("h1").first
+    assert heading.is_visible()
+    assert heading.bounding_box()["width"] <= 360
+    body_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-typeset')).fontSize)")
+    assert body_size >= 14
+    assert hosts == {"127.0.0.1"}
+    page.close()
+
+
+def test_hotline_is_one_tap_on_the_home_page(browser, server):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(server)
+    link = page.locator(".cchc-hero a[href^='tel:']")
+    assert link.is_visible()
+    box = link.bounding_box()
+    assert box["y"] + box["height"] <= 740  # above the fold
+    page.close()
