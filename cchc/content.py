@@ -11,6 +11,7 @@ from .errors import ContentErrors
 from .models import Asset, Post, QAItem
 from .news import PostLoader, published_uri
 from .files import is_hidden
+from .images import Thumbnail
 from .links import resolve_links
 from .qa import load_qa
 from .settings import Settings
@@ -26,6 +27,7 @@ class Content:
     hidden: int = 0  # drafts and scheduled posts held back
     by_category: dict[str, list[Post]] = field(default_factory=dict)
     by_year: dict[int, list[Post]] = field(default_factory=dict)
+    thumbnails: list[Thumbnail] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         by_category, by_year = defaultdict(list), defaultdict(list)
@@ -34,6 +36,10 @@ class Content:
             by_year[post.year].append(post)
         self.by_category = {c.slug: by_category.get(c.slug, []) for c in self.categories}
         self.by_year = dict(sorted(by_year.items(), reverse=True))
+        # One thumbnail per image, however many posts share it.
+        thumbs = {p.thumbnail: Thumbnail(p.thumbnail, p.image_path, p.thumbnail_size)
+                  for p in self.posts if p.image}
+        self.thumbnails = [thumbs[uri] for uri in sorted(thumbs)]
 
 
 def load_content(settings: Settings, now: datetime, preview: bool = False) -> Content:

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .dates import format_date
+from .images import thumbnail_size, thumbnail_uri
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Post:
     image: str | None = None  # URL path relative to the site root
     image_alt: str = ""
     image_size: tuple[int, int] | None = None  # width, height: no layout shift on phones
+    image_path: Path | None = None
     tags: list[str] = field(default_factory=list)
     author: str = ""
     draft: bool = False
@@ -51,6 +53,14 @@ class Post:
         # Mirrors content/news/<yyyy>/: relative links from the post body to
         # files beside it resolve exactly as they do in the content tree.
         return f"tin-tuc/{self.year}/{self.slug}.md"
+
+    @property
+    def thumbnail(self) -> str | None:
+        return thumbnail_uri(self.image) if self.image else None
+
+    @property
+    def thumbnail_size(self) -> tuple[int, int] | None:
+        return thumbnail_size(self.image_size) if self.image_size else None
 
     @property
     def date_vn(self) -> str:

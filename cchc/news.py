@@ -19,6 +19,7 @@ from .yamlsafe import YamlDoc, load_yaml
 
 FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<rest>.+)\.md$")
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+_EXIF_ORIENTATION = 0x0112
 NAME_HINT = "tên tệp phải có dạng yyyy-mm-dd-ten-bai.md, ví dụ 2024-03-07-hoi-nghi-cchc.md"
 
 
@@ -125,7 +126,7 @@ class PostLoader:
         if not body.strip():
             self._fail([ContentError(source, body_line - 1, "nội dung", "tin bài chưa có nội dung sau phần đầu")])
 
-        image_uri, image_size = self._image(path, data, doc, source)
+        image_uri, image_path, image_size = self._image(path, data, doc, source)
         return Post(
             source=source,
             abs_path=path,
@@ -140,6 +141,7 @@ class PostLoader:
             body_line=body_line,
             image=image_uri,
             image_size=image_size,
+            image_path=image_path,
             image_alt=data.get("image_alt", "").strip(),
             tags=_tags(data.get("tags", [])),
             author=data.get("author", "").strip(),
@@ -153,9 +155,9 @@ class PostLoader:
         except DateError as error:
             self._fail([ContentError(source, doc.line_of((key,)), key, str(error))])
 
-    def _image(self, path: Path, data: dict, doc: YamlDoc, source: str) -> tuple[str | None, tuple | None]:
+    def _image(self, path: Path, data: dict, doc: YamlDoc, source: str) -> tuple[str | None, Path | None, tuple | None]:
         if "image" not in data:
-            return None, None
+            return None, None, None
         target = (path.parent / data["image"]).resolve()
         line = doc.line_of(("image",))
         uri = None
@@ -170,10 +172,13 @@ class PostLoader:
         try:
             with Image.open(target) as picture:  # reads the header only
                 size = picture.size
+                # Phone photos are often stored sideways with an EXIF turn.
+                if picture.getexif().get(_EXIF_ORIENTATION) in (5, 6, 7, 8):
+                    size = size[::-1]
         except (OSError, Image.DecompressionBombError):
             self._fail([ContentError(source, line, "image",
                                      f"tệp “{data['image']}” không phải ảnh JPEG, PNG hay WebP đọc được")])
-        return uri, size
+        return uri, target, size
 
     def _check_unique(self, posts: list[Post]) -> None:
         seen: dict[tuple[int, str], Post] = {}

@@ -27,6 +27,7 @@ import cchc  # noqa: E402
 from cchc.content import Content, load_content  # noqa: E402
 from cchc.dates import VN_TZ, format_date, format_datetime, parse_datetime  # noqa: E402
 from cchc.errors import ContentErrors  # noqa: E402
+from cchc.images import render_thumbnail  # noqa: E402
 from cchc.pages import PageSpec, home_context, plan_pages  # noqa: E402
 from cchc.schema import SCHEMA_DIR  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
@@ -88,10 +89,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                        inclusion=InclusionLevel.NOT_IN_NAV)
         for asset in content.assets
     ]
+    cache = content.settings.root / ".cache" / "thumbs"
+    generated += [
+        File.generated(config, thumb.src_uri, content=render_thumbnail(thumb.source, cache),
+                       inclusion=InclusionLevel.NOT_IN_NAV)
+        for thumb in content.thumbnails
+    ]
     for file in generated:
         if files.get_file_from_path(file.src_uri) is not None:
-            raise PluginError(f"docs/{file.src_uri}: trùng đường dẫn với trang sinh từ content/; "
-                              "đổi tên hoặc xoá một trong hai")
+            raise PluginError(f"{file.src_uri}: hai tệp cùng được xuất bản ở đường dẫn này "
+                              "(một trang trong docs/ hoặc một tệp tên *.nho.jpg trong content/); "
+                              "đổi tên một trong hai")
         files.append(file)
     return files
 

@@ -213,3 +213,20 @@ def test_make_build_keeps_no_partial_site(project):
     result = subprocess.run(make, cwd=project.path, env=run_env(), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (project.path / "site/tin-tuc/2024/tin-thu/index.html").is_file()
+
+
+def test_listings_use_thumbnails_of_the_declared_size(demo_site, demo_content):
+    from PIL import Image
+
+    from urllib.parse import urljoin
+
+    post = next(p for p in demo_content.posts if p.image)
+    listing = "tin-tuc/" if demo_content.posts.index(post) < demo_content.settings.per_page else "tin-tuc/trang/2/"
+    name = re.escape(post.thumbnail.rsplit("/", 1)[1])
+    match = re.search(rf'src="([^"]*{name})"[^>]*width="(\d+)" height="(\d+)"', html(demo_site, listing))
+    assert match
+    thumb = demo_site / urljoin("/" + listing, match.group(1)).lstrip("/")
+    with Image.open(thumb) as picture:
+        assert picture.size == (int(match.group(2)), int(match.group(3)))
+        assert picture.width == 480
+    assert thumb.stat().st_size < (demo_site / post.image).stat().st_size / 2
