@@ -28,16 +28,16 @@ def check(root: Path) -> int:
     try:
         config = read_mkdocs_config(root / "mkdocs.yml", root)
         settings = Settings.from_extra(config.get("extra") or {}, root, config.get("site_url"))
-        content = load_content(settings, _now(), preview=True)
+        # Same rules as the published build, drafts and scheduled posts included.
+        content = load_content(settings, _now(), preview=False)
     except ContentError as error:
         print(f"Nội dung có 1 lỗi:\n  {error}", file=sys.stderr)
         return 1
     except ContentErrors as errors:
         print(errors.report(), file=sys.stderr)
         return 1
-    held = sum(1 for p in content.posts if p.draft or p.scheduled)
     print(
-        f"Nội dung hợp lệ: {len(content.posts)} tin bài ({held} bản nháp hoặc hẹn đăng), "
+        f"Nội dung hợp lệ: {len(content.posts)} tin bài đăng được, {content.hidden} bản nháp hoặc hẹn đăng, "
         f"{len(content.categories)} chuyên mục, {len(content.qa)} câu hỏi."
     )
     return 0

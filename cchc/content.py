@@ -67,9 +67,13 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
         ]
     visible = [p for p in posts if preview or not (p.draft or p.scheduled)]
     visible.sort(key=lambda p: p.sort_key)
+    # A published post may only link to published posts; a draft may link
+    # to anything that exists, since it is not built.
     published = {p.abs_path.resolve(): p for p in visible}
+    loaded = {p.abs_path.resolve(): p for p in posts}
     for post in posts:
-        post.body, link_errors = resolve_links(post, published)
+        targets = published if post.abs_path.resolve() in published else loaded
+        post.body, link_errors = resolve_links(post, targets)
         errors += link_errors
     if errors:
         raise ContentErrors(errors)

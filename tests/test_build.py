@@ -195,7 +195,7 @@ def test_check_command_prints_every_error(project):
     project.post("2024-03-07-tin-thu")
     project.post("2024-03-08-tin-hai")
     result = project.check()
-    assert result.returncode == 0 and "2 tin bài" in result.stdout
+    assert result.returncode == 0 and "2 tin bài đăng được" in result.stdout
 
 
 def test_make_build_keeps_no_partial_site(project):

@@ -211,3 +211,12 @@ def test_link_to_a_missing_attachment(project):
     error = only_error(project)
     assert (error.path, error.line, error.field) == (FILE, 8, "liên kết")
     assert "ke-hoach-2024.pdf" in error.message
+
+
+def test_published_post_may_not_link_to_a_draft_but_a_draft_may(project):
+    project.post("2024-03-07-nhap", extra="draft: true\n", body="Xem [tin khác](2024-03-08-nhap-hai.md).\n")
+    project.post("2024-03-08-nhap-hai", extra="draft: true\n")
+    assert load(project).hidden == 2
+    project.post("2024-03-09-da-dang", body="Xem [bản nháp](2024-03-07-nhap.md).\n")
+    error = only_error(project)
+    assert error.path.endswith("2024-03-09-da-dang.md") and "không phải một tin bài đã đăng" in error.message
