@@ -6,9 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .categories import CategoryIndex, load_categories
+from .taxonomy import TermIndex, load_terms
 from .errors import ContentErrors
-from .models import Asset, Post, QAItem
+from .models import Asset, Category, Field, Post, QAItem
+from .procedures import ProcedureLoader
+from .tthc_models import Procedure
 from .news import PostLoader, published_uri
 from .files import is_hidden
 from .images import Thumbnail
@@ -20,11 +22,14 @@ from .settings import Settings
 @dataclass
 class Content:
     settings: Settings
-    categories: CategoryIndex
+    categories: TermIndex[Category]
     posts: list[Post]  # what gets published, newest first
     assets: list[Asset]
     qa: list[QAItem]
     hidden: int = 0  # drafts and scheduled posts held back
+    fields: TermIndex[Field] = field(default_factory=lambda: TermIndex([]))
+    procedures: list[Procedure] = field(default_factory=list)  # all, by field then name
+    by_field: dict[str, list[Procedure]] = field(default_factory=dict)
     by_category: dict[str, list[Post]] = field(default_factory=dict)
     by_year: dict[int, list[Post]] = field(default_factory=dict)
     thumbnails: list[Thumbnail] = field(default_factory=list)
@@ -40,6 +45,15 @@ class Content:
         thumbs = {p.thumbnail: Thumbnail(p.thumbnail, p.image_path, p.thumbnail_size)
                   for p in self.posts if p.image}
         self.thumbnails = [thumbs[uri] for uri in sorted(thumbs)]
+        self.procedures.sort(key=lambda p: p.sort_key)
+        by_field = defaultdict(list)
+        for procedure in self.procedures:
+            by_field[procedure.field.slug].append(procedure)
+        self.by_field = {f.slug: by_field.get(f.slug, []) for f in self.fields}
+
+    @property
+    def in_force(self) -> list[Procedure]:
+        return [p for p in self.procedures if p.in_force]
 
 
 def load_content(settings: Settings, now: datetime, preview: bool = False) -> Content:
@@ -49,7 +63,7 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
     which templates mark as such.
     """
     content_dir, root = settings.content_dir, settings.root
-    categories, errors = load_categories(content_dir / "categories.yml", root)
+    categories, errors = load_terms(content_dir / "categories.yml", root, "categories", Category)
     if errors:  # every post would then fail on its category: report the cause only
         raise ContentErrors(errors)
     loader = PostLoader(content_dir, root, categories, now)
@@ -57,6 +71,15 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
     errors += loader.errors
     qa, qa_errors = load_qa(content_dir / "hoi-dap.yml", root)
     errors += qa_errors
+    fields, procedures = TermIndex([]), []
+    if (content_dir / "tthc").is_dir() or (content_dir / "linh-vuc.yml").is_file():
+        fields, field_errors = load_terms(content_dir / "linh-vuc.yml", root, "fields", Field)
+        if field_errors:  # every record would then fail on its field: report the cause only
+            raise ContentErrors(errors + field_errors)
+        tthc = ProcedureLoader(content_dir, root, fields, settings.department["province_code"])
+        procedures, tthc_assets = tthc.load_all()
+        errors += tthc.errors
+        assets += tthc_assets
 
     media = content_dir / "media"
     if media.is_dir():
@@ -77,4 +100,5 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
         errors += link_errors
     if errors:
         raise ContentErrors(errors)
-    return Content(settings, categories, visible, assets, qa, hidden=len(posts) - len(visible))
+    return Content(settings, categories, visible, assets, qa, hidden=len(posts) - len(visible),
+                   fields=fields, procedures=procedures)

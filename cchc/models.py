@@ -22,6 +22,15 @@ class Category:
         return f"chuyen-muc/{self.slug}/"
 
 
+@dataclass(frozen=True)
+class Field(Category):
+    """A procedure field (lĩnh vực)."""
+
+    @property
+    def url(self) -> str:
+        return f"tthc/linh-vuc/{self.slug}/"
+
+
 @dataclass
 class Post:
     source: str  # path relative to the project, for messages

@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from . import schema
-from .categories import CategoryIndex
+from .taxonomy import TermIndex
 from .dates import DateError, parse_datetime
 from .errors import ContentError, display_path
 from .files import is_hidden, read_text
@@ -51,7 +51,7 @@ def split_front_matter(text: str, source: str) -> tuple[str, str, int]:
 class PostLoader:
     """Loads and validates every post; collects all errors instead of stopping."""
 
-    def __init__(self, content_dir: Path, root: Path, categories: CategoryIndex, now: datetime):
+    def __init__(self, content_dir: Path, root: Path, categories: TermIndex, now: datetime):
         self.content_dir, self.root, self.categories, self.now = content_dir, root, categories, now
         self.post_schema = schema.load_schema("post")
         self.errors: list[ContentError] = []
@@ -118,10 +118,9 @@ class PostLoader:
             )])
         category = self.categories.find(data["category"])
         if category is None:
-            known = ", ".join(c.slug for c in self.categories)
             self._fail([ContentError(
                 source, doc.line_of(("category",)), "category",
-                f"không có chuyên mục “{data['category']}”; dùng một trong: {known}",
+                f"không có chuyên mục “{data['category']}”; dùng một trong: {self.categories.slugs()}",
             )])
         if not body.strip():
             self._fail([ContentError(source, body_line - 1, "nội dung", "tin bài chưa có nội dung sau phần đầu")])

@@ -28,7 +28,8 @@ from cchc.content import Content, load_content  # noqa: E402
 from cchc.dates import VN_TZ, format_date, format_datetime, parse_datetime  # noqa: E402
 from cchc.errors import ContentErrors  # noqa: E402
 from cchc.images import render_thumbnail  # noqa: E402
-from cchc.pages import PageSpec, home_context, plan_pages  # noqa: E402
+from cchc.opendata import data_files  # noqa: E402
+from cchc.plan import PageSpec, home_context, plan_pages  # noqa: E402
 from cchc.schema import SCHEMA_DIR  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
 
@@ -88,6 +89,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         File.generated(config, asset.src_uri, abs_src_path=str(asset.abs_path),
                        inclusion=InclusionLevel.NOT_IN_NAV)
         for asset in content.assets
+    ]
+    generated += [
+        File.generated(config, uri, content=data, inclusion=InclusionLevel.NOT_IN_NAV)
+        for uri, data in data_files(content).items()
     ]
     cache = content.settings.root / ".cache" / "thumbs"
     generated += [

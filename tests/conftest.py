@@ -20,8 +20,59 @@ def run_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT)
     env.setdefault("CCHC_NOW", NOW)
+    env.setdefault("NO_MKDOCS_2_WARNING", "1")
     env.update(extra)
     return env
+
+
+PROCEDURE = """\
+# yaml-language-server: $schema=../../schemas/tthc.schema.json
+{code}level: {level}
+name: "Cấp giấy phép hành nghề khám bệnh, chữa bệnh đối với bác sỹ"
+type: "TTHC được luật giao quy định chi tiết"
+field: {field}
+steps:
+  - "Bước 1: Nộp hồ sơ tại Trung tâm Phục vụ hành chính công hoặc trực tuyến."
+  - "Bước 2: Sở Y tế thẩm định hồ sơ và trả kết quả."
+channels:
+  - channel: truc_tiep
+    time: {{value: 10, unit: ngay_lam_viec}}
+    time_note: "kể từ ngày nhận đủ hồ sơ hợp lệ"
+    fees:
+      - kind: phi
+        amount: 360000
+        description: "Phí thẩm định cấp giấy phép hành nghề"
+  - channel: truc_tuyen
+    time: {{value: 7, unit: ngay}}
+    fees:
+      - kind: phi
+        amount: 1000000
+dossier:
+  sets: 1
+  cases:
+    - documents:
+        - name: "Đơn đề nghị cấp giấy phép hành nghề"
+          form: mau/don.docx
+          form_name: "Mẫu 01"
+          originals: 1
+          copies: 0
+        - name: "Văn bằng chuyên môn"
+          originals: 0
+          copies: 1
+subjects: ["Công dân Việt Nam"]
+agencies:
+  competent: "Sở Y tế"
+  executing: "Phòng Nghiệp vụ Y"
+receiving_address: "Trung tâm Phục vụ hành chính công tỉnh"
+results: ["Giấy phép hành nghề khám bệnh, chữa bệnh"]
+legal_basis:
+  - number: "15/2023/QH15"
+    title: "Luật Khám bệnh, chữa bệnh"
+    date: 2023-01-09
+    issuer: "Quốc hội"
+online:
+  level: toan_trinh
+"""
 
 
 class Project:
@@ -36,7 +87,8 @@ class Project:
             shutil.copytree(ROOT / "content", path / "content")
         else:
             (path / "content" / "news").mkdir(parents=True)
-            shutil.copy(ROOT / "content" / "categories.yml", path / "content" / "categories.yml")
+            for name in ("categories.yml", "linh-vuc.yml"):
+                shutil.copy(ROOT / "content" / name, path / "content" / name)
 
     def write(self, relative: str, text: str | bytes) -> Path:
         target = self.path / relative
@@ -55,6 +107,15 @@ class Project:
         date = date or f"{name[:10]} 08:00"
         front = f'title: "{title}"\ndate: {date}\ncategory: {category}\nsummary: "{summary}"\n{extra}'
         return self.write(f"content/news/{year}/{name}.md", f"---\n{front}---\n\n{body}")
+
+    def procedure(self, name: str = "1.004616", *, code: str | None = '"1.004616"', level: str = "tinh",
+                  field: str = "kham-benh-chua-benh", extra: str = "", replace: dict[str, str] | None = None) -> Path:
+        """A complete, valid record; ``replace`` swaps lines to make it invalid."""
+        text = PROCEDURE.format(code=f"code: {code}\n" if code else "", level=level, field=field) + extra
+        for old, new in (replace or {}).items():
+            assert old in text, old
+            text = text.replace(old, new)
+        return self.write(f"content/tthc/{name}.yml", text)
 
     def build(self, site: str = "site", **env: str) -> subprocess.CompletedProcess:
         return subprocess.run(

@@ -39,7 +39,9 @@ def test_demo_content_is_rich_enough(demo_content):
 def test_every_url_exists(demo_site, demo_content):
     c = demo_content
     per_page = c.settings.per_page
-    urls = ["", "tin-tuc/", "lien-he/", "hoi-dap/", "tthc/"]
+    urls = ["", "tin-tuc/", "lien-he/", "hoi-dap/", "tthc/", "tthc/so-tay/"]
+    urls += [p.url for p in c.procedures] + [f.url for f in c.fields]
+    urls += [f"tthc/{alias}/" for p in c.procedures for alias in p.aliases]
     urls += [p.url for p in c.posts]
     urls += [f"tin-tuc/trang/{n}/" for n in range(2, -(-len(c.posts) // per_page) + 1)]
     urls += [f"tin-tuc/{year}/" for year in c.by_year]

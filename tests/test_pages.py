@@ -1,6 +1,6 @@
 """Page planning in the core: ordering, neighbours, listings, preview."""
 
-from cchc.pages import home_context, plan_pages
+from cchc.plan import home_context, plan_pages
 
 from test_news_validation import load
 
@@ -48,7 +48,7 @@ def test_listings_exist_for_every_category_and_year(project):
     assert {"tin-tuc/index.md", "tin-tuc/2024/index.md", "tin-tuc/2023/index.md", "hoi-dap/index.md"} <= set(specs)
     assert "tin-tuc/2025/index.md" not in specs  # only a draft that year
     in_nav = sorted(s.src_uri for s in specs.values() if s.in_nav)
-    assert in_nav == ["hoi-dap/index.md", "tin-tuc/index.md"]
+    assert in_nav == ["hoi-dap/index.md", "tin-tuc/index.md", "tthc/index.md"]
 
 
 def test_pagination_follows_settings(project):

@@ -1,35 +1,20 @@
-"""What pages the content produces, at which URLs, with what context.
-
-The hooks turn each PageSpec into a virtual MkDocs file; templates in
-overrides/ render ``page.meta.template`` with ``context`` as ``cchc``.
-"""
+"""News pages: posts, the news index, categories, year archives, Q&A."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from .content import Content
 from .models import Post
+from .pagespec import PageSpec
 from .pagination import paginate
 
 NEWS_BASE = "tin-tuc/"
 RELATED_COUNT = 3
 
 
-@dataclass
-class PageSpec:
-    src_uri: str
-    title: str
-    template: str
-    markdown: str = ""
-    context: dict[str, Any] = field(default_factory=dict)
-    description: str = ""
-    in_nav: bool = False  # only section entry pages may be in the nav
-
-
-def plan_pages(content: Content) -> list[PageSpec]:
+def plan_news_pages(content: Content) -> list[PageSpec]:
     settings = content.settings
     specs = list(_post_pages(content))
     specs += _listing(

@@ -1,0 +1,21 @@
+"""A page the content produces: where it lives and what its template gets.
+
+The hooks turn each PageSpec into a virtual MkDocs file; templates in
+overrides/ render ``template`` with ``context`` as ``cchc``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class PageSpec:
+    src_uri: str
+    title: str
+    template: str
+    markdown: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    in_nav: bool = False  # only section entry pages may be in the nav
