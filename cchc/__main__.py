@@ -38,7 +38,8 @@ def check(root: Path) -> int:
         return 1
     print(
         f"Nội dung hợp lệ: {len(content.posts)} tin bài đăng được, {content.hidden} bản nháp hoặc hẹn đăng, "
-        f"{len(content.categories)} chuyên mục, {len(content.qa)} câu hỏi."
+        f"{len(content.categories)} chuyên mục, {len(content.qa)} câu hỏi, "
+        f"{len(content.procedures)} thủ tục ({len(content.in_force)} đang có hiệu lực) trong {len(content.fields)} lĩnh vực."
     )
     return 0
 

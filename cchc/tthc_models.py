@@ -30,6 +30,11 @@ class Duration:
     def __str__(self) -> str:
         return f"{self.value} {UNITS[self.unit]}"
 
+    @property
+    def approx_days(self) -> float:
+        """For ordering only (which channel is fastest); never shown."""
+        return self.value * {"ngay_lam_viec": 7 / 5, "ngay": 1, "gio": 1 / 24, "thang": 30}[self.unit]
+
 
 @dataclass(frozen=True)
 class Fee:

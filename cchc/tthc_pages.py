@@ -32,12 +32,13 @@ def national_url(procedure: Procedure, portals: dict[str, str]) -> str | None:
 
 
 def describe(procedure: Procedure) -> str:
-    fastest = min(procedure.channels, key=lambda c: (c.time.unit != "gio", c.time.value))
-    parts = [f"Mã {procedure.code}" if procedure.code else "Thủ tục mới, đang cập nhật mã",
-             procedure.level_label, f"lĩnh vực {procedure.field.name}", f"thời hạn từ {fastest.time}"]
+    """One line for search results and link previews."""
+    fastest = min(procedure.channels, key=lambda c: c.time.approx_days)
+    code = f"Mã {procedure.code}" if procedure.code else "Thủ tục mới, đang cập nhật mã"
+    text = f"{code}, {procedure.level_label.lower()}, lĩnh vực {procedure.field.name}. Thời hạn từ {fastest.time}"
     if procedure.online_level != "khong":
-        parts.append(f"nộp trực tuyến {procedure.online_label.lower()}")
-    return ". ".join([", ".join(parts[:3]), ", ".join(parts[3:])]) + "."
+        text += f", nộp trực tuyến {procedure.online_label.lower()}"
+    return text + "."
 
 
 def plan_procedure_pages(content: Content) -> list[PageSpec]:

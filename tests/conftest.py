@@ -136,6 +136,19 @@ def project(tmp_path: Path) -> Project:
 
 
 @pytest.fixture(scope="session")
+def demo_content():
+    """The demo content as the core sees it, with the same "now" as the builds."""
+    from cchc.config_file import read_mkdocs_config
+    from cchc.content import load_content
+    from cchc.dates import parse_datetime
+    from cchc.settings import Settings
+
+    config = read_mkdocs_config(ROOT / "mkdocs.yml", ROOT)
+    settings = Settings.from_extra(config["extra"], ROOT, config["site_url"])
+    return load_content(settings, parse_datetime(NOW))
+
+
+@pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
     """The demo site, built once for all build tests."""
     project = Project(tmp_path_factory.mktemp("demo") / "src", with_demo_content=True)

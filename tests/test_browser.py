@@ -33,9 +33,11 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(demo_site):
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(demo_site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: handler(*a))
-    handler.log_message = lambda *a: None
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(demo_site)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"

@@ -6,22 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cchc.config_file import read_mkdocs_config
-from cchc.content import load_content
-from cchc.dates import parse_datetime
-from cchc.settings import Settings
-
-from conftest import NOW, ROOT
+from conftest import ROOT
 from sitecheck import broken_links, parse
 
 pytestmark = pytest.mark.build
-
-
-@pytest.fixture(scope="module")
-def demo_content():
-    config = read_mkdocs_config(ROOT / "mkdocs.yml", ROOT)
-    settings = Settings.from_extra(config["extra"], ROOT, config["site_url"])
-    return load_content(settings, parse_datetime(NOW))
 
 
 def html(site: Path, url: str) -> str:

@@ -1,0 +1,110 @@
+"""The procedure list's filters and the printed sheet, in the real Chromium."""
+
+import re
+
+import pytest
+
+from cchc.fold import fold
+
+from test_browser import browser, server  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+
+
+def visible_links(page):
+    return page.eval_on_selector_all(
+        ".cchc-procs:not(.cchc-procs--retired) > li:not([hidden])",
+        "rows => rows.filter(r => r.offsetParent !== null).map(r => r.querySelector('a').textContent.trim())",
+    )
+
+
+@pytest.fixture
+def listing(browser, server):  # noqa: F811
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(server + "tthc/")
+    yield page
+    page.close()
+
+
+def test_without_filters_every_procedure_in_force_is_visible(listing, demo_content):
+    assert sorted(visible_links(listing)) == sorted(p.name for p in demo_content.in_force)
+
+
+def test_filter_by_field(listing, demo_content):
+    field = max(demo_content.fields, key=lambda f: sum(p.in_force for p in demo_content.by_field[f.slug]))
+    listing.select_option("#loc-linh-vuc", field.slug)
+    expected = sorted(p.name for p in demo_content.by_field[field.slug] if p.in_force)
+    assert len(expected) >= 2
+    assert sorted(visible_links(listing)) == expected
+    assert f"Hiển thị {len(expected)} trên {len(demo_content.in_force)}" in listing.inner_text("[data-cchc-count]")
+    assert f"linh-vuc={field.slug}" in listing.url  # the filtered list can be shared
+
+
+@pytest.mark.parametrize("query", ["cap giay phep", "CẤP GIẤY PHÉP", "Cấp giấy phép"])
+def test_filter_by_name_without_diacritics(listing, demo_content, query):
+    listing.fill("#loc-q", query)
+    expected = sorted(p.name for p in demo_content.in_force if all(t in fold(p.name) for t in fold(query).split()))
+    assert expected and len(expected) < len(demo_content.in_force)
+    assert sorted(visible_links(listing)) == expected
+
+
+def test_filter_by_code_and_combined_filters(listing, demo_content):
+    target = next(p for p in demo_content.in_force if p.code)
+    listing.fill("#loc-q", target.code[2:8])  # the six digits alone
+    assert target.name in visible_links(listing)
+    listing.select_option("#loc-dvc", "khong" if target.online_level != "khong" else "toan_trinh")
+    assert visible_links(listing) == []
+    assert listing.is_visible("[data-cchc-empty]")
+
+
+def test_filters_come_back_from_a_shared_url(browser, server, demo_content):  # noqa: F811
+    page = browser.new_page()
+    page.goto(server + "tthc/?q=giay+phep&cap=tinh")
+    assert page.input_value("#loc-q") == "giay phep"
+    expected = sorted(p.name for p in demo_content.in_force if "giay phep" in fold(p.name) and p.level == "tinh")
+    assert sorted(visible_links(page)) == expected
+    page.close()
+
+
+def test_unaccented_filter_on_a_field_page(browser, server, demo_content):  # noqa: F811
+    field = next(f for f in demo_content.fields if sum(p.in_force for p in demo_content.by_field[f.slug]) >= 2)
+    page = browser.new_page()
+    page.goto(server + field.url)
+    first = next(p for p in demo_content.by_field[field.slug] if p.in_force)
+    word = fold(first.name).split()[-1]
+    page.fill("#loc-q", word)
+    expected = sorted(p.name for p in demo_content.by_field[field.slug] if p.in_force and word in fold(p.name))
+    assert sorted(visible_links(page)) == expected
+    page.close()
+
+
+def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    return [(float(w), float(h)) for w, h in boxes]
+
+
+def test_printed_procedure_is_a4_with_its_qr_code(browser, server, demo_content):  # noqa: F811
+    counts = {}
+    for p in demo_content.procedures:
+        page = browser.new_page()  # fresh: media emulation must not leak into the PDF
+        page.goto(server + p.url)
+        sizes = pdf_pages(page.pdf(prefer_css_page_size=True))
+        assert sizes and all(abs(w - 595.3) < 2 and abs(h - 841.9) < 2 for w, h in sizes), sizes  # A4 in points
+        counts[p.slug] = len(sizes)
+        page.emulate_media(media="print")
+        qr = page.locator(".cchc-qr svg")
+        assert qr.is_visible(), p.source
+        box = qr.bounding_box()
+        assert box["width"] > 80 and box["x"] + box["width"] <= page.viewport_size["width"]
+        assert box["y"] < 300  # top of the first sheet, beside the title
+        assert not page.locator(".md-header").is_visible() and not page.locator(".cchc-footer").is_visible()
+        page.close()
+    print("A4 pages per procedure:", counts)
+    assert max(counts.values()) <= 3, counts
+
+
+def test_print_button_appears_with_javascript(browser, server, demo_content):  # noqa: F811
+    page = browser.new_page()
+    page.goto(server + demo_content.procedures[0].url)
+    assert page.is_visible("button.cchc-print")
+    page.close()
