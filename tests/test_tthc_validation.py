@@ -170,3 +170,15 @@ def test_every_record_error_is_reported_at_once(project):
     project.procedure("1.000001", code='"1.000001"', level="tinh-thanh")
     assert {(e.path, e.field) for e in errors_of(project)} == {
         (FILE, "field"), ("content/tthc/1.000001.yml", "level")}
+
+
+def test_every_record_carries_the_schema_modeline():
+    """VS Code's YAML extension reads this line for autocomplete and hover help."""
+    from conftest import ROOT
+
+    records = sorted((ROOT / "content/tthc").glob("*.yml"))
+    assert records
+    for path in records + [ROOT / "content/categories.yml", ROOT / "content/linh-vuc.yml", ROOT / "content/hoi-dap.yml"]:
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        assert (path.parent / first.split("=", 1)[1]).resolve().is_file(), path

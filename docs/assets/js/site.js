@@ -1,7 +1,8 @@
 /* Small enhancements; every page works without them.
    - Instant filters on the procedure list (name/code without diacritics,
      field, level, online level), mirrored in the URL so a filtered list can
-     be shared: /tthc/?q=cap+giay+phep&linh-vuc=duoc-pham
+     be shared: /tthc/?tu-khoa=cap+giay+phep&linh-vuc=duoc-pham (not "q",
+     which Material takes as a query for its own search box)
    - A print button on procedure and handbook pages. */
 (function () {
   "use strict";
@@ -33,7 +34,7 @@
     });
 
     function apply() {
-      var terms = fold(form.elements.q.value).split(" ").filter(Boolean);
+      var terms = fold(form.elements["tu-khoa"].value).split(" ").filter(Boolean);
       var field = form.elements["linh-vuc"] ? form.elements["linh-vuc"].value : "";
       var level = form.elements.cap.value;
       var online = form.elements.dvc.value;
