@@ -12,7 +12,7 @@ from .models import Asset, Category, Field, Post, QAItem
 from .procedures import ProcedureLoader
 from .tthc_models import Procedure
 from .news import PostLoader, published_uri
-from .files import is_hidden
+from .files import walk
 from .images import Thumbnail
 from .links import resolve_links
 from .qa import load_qa
@@ -81,13 +81,7 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
         errors += tthc.errors
         assets += tthc_assets
 
-    media = content_dir / "media"
-    if media.is_dir():
-        assets += [
-            Asset(published_uri(path, content_dir), path)
-            for path in sorted(media.rglob("*"))
-            if path.is_file() and not any(is_hidden(p) for p in path.relative_to(media).parts)
-        ]
+    assets += [Asset(published_uri(path, content_dir), path) for path, _ in walk(content_dir / "media")]
     visible = [p for p in posts if preview or not (p.draft or p.scheduled)]
     visible.sort(key=lambda p: p.sort_key)
     # A published post may only link to published posts; a draft may link

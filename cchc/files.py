@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import Iterator
 
 from .errors import ContentError
 
@@ -23,6 +24,16 @@ def read_text(path: Path, source: str) -> str:
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
+
+
+def walk(folder: Path) -> Iterator[tuple[Path, Path]]:
+    """Every content file below ``folder`` (sorted, litter skipped), with its relative path."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and not any(is_hidden(part) for part in relative.parts):
+            yield path, relative
 
 
 def is_hidden(name: str) -> bool:

@@ -12,7 +12,7 @@ from . import schema
 from .taxonomy import TermIndex
 from .dates import DateError, parse_datetime
 from .errors import ContentError, display_path
-from .files import is_hidden, read_text
+from .files import read_text, walk
 from .models import Asset, Post
 from .text import make_slug
 from .yamlsafe import YamlDoc, load_yaml
@@ -57,13 +57,8 @@ class PostLoader:
         self.errors: list[ContentError] = []
 
     def load_all(self) -> tuple[list[Post], list[Asset]]:
-        news_dir = self.content_dir / "news"
         posts, assets = [], []
-        if not news_dir.is_dir():
-            return posts, assets
-        for path in sorted(news_dir.rglob("*")):
-            if path.is_dir() or any(is_hidden(part) for part in path.relative_to(news_dir).parts):
-                continue
+        for path, _ in walk(self.content_dir / "news"):
             if path.suffix.lower() != ".md":
                 assets.append(Asset(published_uri(path, self.content_dir), path))
                 continue

@@ -7,7 +7,7 @@ from pathlib import Path
 from . import schema
 from .dates import DateError, parse_datetime
 from .errors import ContentError, display_path
-from .files import is_hidden, read_text
+from .files import read_text, walk
 from .models import Asset, Field
 from .taxonomy import TermIndex
 from .text import make_slug
@@ -36,14 +36,8 @@ class ProcedureLoader:
         self._lines: dict[str, YamlDoc] = {}
 
     def load_all(self) -> tuple[list[Procedure], list[Asset]]:
-        folder = self.content_dir / "tthc"
         procedures, assets = [], []
-        if not folder.is_dir():
-            return procedures, assets
-        for path in sorted(folder.rglob("*")):
-            relative = path.relative_to(folder)
-            if path.is_dir() or any(is_hidden(part) for part in relative.parts):
-                continue
+        for path, relative in walk(self.content_dir / "tthc"):
             if path.suffix.lower() in (".yml", ".yaml"):
                 if len(relative.parts) == 1:
                     self._load_one(path, procedures)
