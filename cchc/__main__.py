@@ -7,21 +7,14 @@ and exits 1 if there is any, so it serves editors, pre-commit and CI alike.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from .config_file import read_mkdocs_config
 from .content import load_content
-from .dates import VN_TZ, parse_datetime
+from .dates import build_now
 from .errors import ContentError, ContentErrors
 from .settings import Settings
-
-
-def _now() -> datetime:
-    fixed = os.environ.get("CCHC_NOW")
-    return parse_datetime(fixed) if fixed else datetime.now(VN_TZ)
 
 
 def check(root: Path) -> int:
@@ -29,7 +22,7 @@ def check(root: Path) -> int:
         config = read_mkdocs_config(root / "mkdocs.yml", root)
         settings = Settings.from_extra(config.get("extra") or {}, root, config.get("site_url"))
         # Same rules as the published build, drafts and scheduled posts included.
-        content = load_content(settings, _now(), preview=False)
+        content = load_content(settings, build_now(), preview=False)
     except ContentError as error:
         print(f"Nội dung có 1 lỗi:\n  {error}", file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -48,6 +49,12 @@ def parse_datetime(text: str) -> datetime:
     if offset:
         tz = datetime.strptime("+0000" if offset == "Z" else offset.replace(":", ""), "%z").tzinfo
     return datetime.combine(day, clock, tzinfo=tz).astimezone(VN_TZ)
+
+
+def build_now() -> datetime:
+    """Now in Vietnam, or CCHC_NOW so a past build can be reproduced exactly."""
+    fixed = os.environ.get("CCHC_NOW")
+    return parse_datetime(fixed) if fixed else datetime.now(VN_TZ)
 
 
 def format_date(value: datetime | date) -> str:

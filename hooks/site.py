@@ -7,9 +7,7 @@ are listed in the order MkDocs calls them.
 
 from __future__ import annotations
 
-import os
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from markupsafe import escape
@@ -23,14 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import cchc  # noqa: E402
 from cchc.content import Content, load_content  # noqa: E402
-from cchc.dates import VN_TZ, format_date, format_datetime, parse_datetime  # noqa: E402
+from cchc.dates import build_now, format_date, format_datetime  # noqa: E402
 from cchc.errors import ContentErrors  # noqa: E402
 from cchc.images import render_thumbnail  # noqa: E402
 from cchc.opendata import data_files  # noqa: E402
 from cchc.plan import PageSpec, home_context, plan_pages  # noqa: E402
-from cchc.schema import SCHEMA_DIR  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
 
 
@@ -44,12 +40,6 @@ class _State:
 
 
 state = _State()
-
-
-def build_time() -> datetime:
-    """Now in Vietnam, or CCHC_NOW so a past build can be reproduced exactly."""
-    fixed = os.environ.get("CCHC_NOW")
-    return parse_datetime(fixed) if fixed else datetime.now(VN_TZ)
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -66,7 +56,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
     try:
         settings = Settings.from_extra(config.extra, root, config.site_url)
-        state.content = load_content(settings, build_time(), preview=preview)
+        state.content = load_content(settings, build_now(), preview=preview)
     except ContentErrors as errors:
         raise PluginError(errors.report()) from None
     state.specs = {spec.src_uri: spec for spec in plan_pages(state.content)}
@@ -133,14 +123,11 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
         context["cchc"] = spec.context
     elif page.is_homepage:
         context["cchc"] = home_context(state.content)
-    context["cchc_preview"] = state.command == "serve"
     return context
 
 
 def on_serve(server, config: MkDocsConfig, builder):
-    # content/, the schemas and the core live outside docs/, so MkDocs does
-    # not watch them by itself.
-    for folder in (state.content.settings.content_dir, SCHEMA_DIR, Path(cchc.__file__).parent):
-        if folder.is_dir():
-            server.watch(str(folder))
+    # content/ lives outside docs/, so MkDocs does not watch it by itself.
+    # (Changes to cchc/ or schemas/ need a restart: Python keeps them loaded.)
+    server.watch(str(state.content.settings.content_dir))
     return server
