@@ -10,7 +10,9 @@ from .taxonomy import TermIndex, load_terms
 from .errors import ContentErrors
 from .models import Asset, Category, Field, Post, QAItem
 from .procedures import ProcedureLoader
-from .tthc_models import Procedure
+from .decisions import DecisionLoader
+from .history import describe_amendments
+from .tthc_models import Change, Decision, Procedure
 from .news import PostLoader, published_uri
 from .files import walk
 from .images import Thumbnail
@@ -29,6 +31,7 @@ class Content:
     hidden: int = 0  # drafts and scheduled posts held back
     fields: TermIndex[Field] = field(default_factory=lambda: TermIndex([]))
     procedures: list[Procedure] = field(default_factory=list)  # all, by field then name
+    decisions: list[Decision] = field(default_factory=list)  # newest first
     by_field: dict[str, list[Procedure]] = field(default_factory=dict)
     by_category: dict[str, list[Post]] = field(default_factory=dict)
     by_year: dict[int, list[Post]] = field(default_factory=dict)
@@ -55,6 +58,11 @@ class Content:
     def in_force(self) -> list[Procedure]:
         return [p for p in self.procedures if p.in_force]
 
+    @property
+    def changes(self) -> list[Change]:
+        """Every change, newest decision first, in each decision's own order."""
+        return [change for decision in self.decisions for change in decision.changes]
+
 
 def load_content(settings: Settings, now: datetime, preview: bool = False) -> Content:
     """Load everything; raise ContentErrors listing every problem found.
@@ -71,7 +79,7 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
     errors += loader.errors
     qa, qa_errors = load_qa(content_dir / "hoi-dap.yml", root)
     errors += qa_errors
-    fields, procedures = TermIndex([]), []
+    fields, procedures, decisions = TermIndex([]), [], []
     if (content_dir / "tthc").is_dir() or (content_dir / "linh-vuc.yml").is_file():
         fields, field_errors = load_terms(content_dir / "linh-vuc.yml", root, "fields", Field)
         if field_errors:  # every record would then fail on its field: report the cause only
@@ -80,6 +88,12 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
         procedures, tthc_assets = tthc.load_all()
         errors += tthc.errors
         assets += tthc_assets
+        if not tthc.errors:  # decisions point at records: check them against a sound set
+            decision_loader = DecisionLoader(content_dir, root, tthc, now)
+            decisions = decision_loader.load_all(procedures)
+            errors += decision_loader.errors
+            if not errors:
+                describe_amendments(procedures, root, {f.slug: f.name for f in fields})
 
     assets += [Asset(published_uri(path, content_dir), path) for path, _ in walk(content_dir / "media")]
     visible = [p for p in posts if preview or not (p.draft or p.scheduled)]
@@ -95,4 +109,4 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
     if errors:
         raise ContentErrors(errors)
     return Content(settings, categories, visible, assets, qa, hidden=len(posts) - len(visible),
-                   fields=fields, procedures=procedures)
+                   fields=fields, procedures=procedures, decisions=decisions)

@@ -12,6 +12,7 @@ from .pagination import paginate
 
 NEWS_BASE = "tin-tuc/"
 RELATED_COUNT = 3
+HOME_CHANGES = 5
 
 
 def plan_news_pages(content: Content) -> list[PageSpec]:
@@ -42,6 +43,7 @@ def home_context(content: Content) -> dict[str, Any]:
         "latest": content.posts[: content.settings.home_count],
         "categories": [(c, len(content.by_category[c.slug])) for c in content.categories],
         "years": list(content.by_year),
+        "changes": content.changes[:HOME_CHANGES],
     }
 
 

@@ -134,5 +134,5 @@ def procedures_csv(content: Content) -> bytes:
 
 
 def data_files(content: Content) -> dict[str, bytes]:
-    """src_uri → bytes of every generated data file."""
+    """src_uri → bytes of the open data files."""
     return {"tthc/tthc.json": procedures_json(content), "tthc/tthc.csv": procedures_csv(content)}

@@ -34,6 +34,7 @@ class ProcedureLoader:
         self.schema = schema.load_schema("tthc")
         self.errors: list[ContentError] = []
         self._lines: dict[str, YamlDoc] = {}
+        self.index: dict[str, Procedure] = {}  # code, national code, URL slug or file name → record
 
     def load_all(self) -> tuple[list[Procedure], list[Asset]]:
         procedures, assets = [], []
@@ -41,7 +42,7 @@ class ProcedureLoader:
             if path.suffix.lower() in (".yml", ".yaml"):
                 if len(relative.parts) == 1:
                     self._load_one(path, procedures)
-                continue  # YAML in subfolders (decisions) belongs to other loaders
+                continue  # YAML in subfolders (decisions) belongs to cchc/decisions.py
             assets.append(Asset(published_uri(path, self.content_dir), path))
         self._check_set(procedures)
         return procedures, assets
@@ -87,9 +88,7 @@ class ProcedureLoader:
         field = self.fields.find(data["field"])
         if field is None:
             fail(("field",), f"không có lĩnh vực “{data['field']}”; dùng một trong: {self.fields.slugs()}")
-        status = data.get("status", "hieu_luc")
-        if status == "thay_the" and "replaced_by" not in data:
-            fail(("status",), "thủ tục đã được thay thế cần ghi replaced_by: mã các thủ tục thay thế")
+        status = data.get("status")
         if "replaced_by" in data and status != "thay_the":
             fail(("replaced_by",), "chỉ ghi replaced_by khi status: thay_the")
         if data["online"]["level"] == "khong" and any(c["channel"] == "truc_tuyen" for c in data["channels"]):
@@ -126,7 +125,7 @@ class ProcedureLoader:
             name=" ".join(data["name"].split()),
             type=data["type"].strip(),
             field=field,
-            status=status,
+            stated_status=status,
             steps=_step_groups(steps),
             channels=tuple(_channel(c) for c in data["channels"]),
             dossier_sets=data["dossier"]["sets"],
@@ -193,20 +192,15 @@ class ProcedureLoader:
                     self._error(procedure, ("aliases",), f"đường dẫn cũ “{alias}” đang được dùng cho trang khác")
                 else:
                     by_url[alias] = procedure
-            for index, key in enumerate(procedure.replaced_by_keys):
-                target = keys.get(key)
-                if target is None:
-                    self._error(procedure, ("replaced_by", index),
-                                f"không có thủ tục “{key}” (ghi mã, hoặc tên tệp nếu thủ tục chưa có mã)")
-                elif target is procedure:
-                    self._error(procedure, ("replaced_by", index), "thủ tục không thể tự thay thế chính nó")
-                else:
-                    procedure.replaced_by.append(target)
-                    target.replaces.append(procedure)
+        self.index = keys
 
     def _error(self, procedure: Procedure, path: tuple, message: str) -> None:
+        self.errors.append(self.error_at(procedure, path, message))
+
+    def error_at(self, procedure: Procedure, path: tuple, message: str) -> ContentError:
+        """An error pointing into a loaded record, for checks made by later loaders."""
         line = self._lines[procedure.source].line_of(path)
-        self.errors.append(ContentError(procedure.source, line, schema.dotted(path), message))
+        return ContentError(procedure.source, line, schema.dotted(path), message)
 
 
 def _step_groups(steps: list) -> tuple[StepGroup, ...]:

@@ -15,6 +15,12 @@ ONLINE = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", "khong": "Kh
 STATUSES = {"hieu_luc": "Đang có hiệu lực", "bai_bo": "Đã bãi bỏ", "thay_the": "Đã được thay thế"}
 UNITS = {"ngay_lam_viec": "ngày làm việc", "ngay": "ngày", "gio": "giờ", "thang": "tháng"}
 FEE_KINDS = {"phi": "Phí", "le_phi": "Lệ phí"}
+CHANGE_TYPES = {
+    "moi_ban_hanh": "Mới ban hành",
+    "sua_doi_bo_sung": "Sửa đổi, bổ sung",
+    "thay_the": "Thay thế",
+    "bai_bo": "Bãi bỏ",
+}
 
 
 def format_money(amount: int) -> str:
@@ -105,7 +111,7 @@ class WorkflowStep:
     time: Duration
 
 
-@dataclass
+@dataclass(eq=False)  # identity: records link to each other through their history
 class Procedure:
     source: str  # path relative to the project, for messages
     abs_path: Path
@@ -115,7 +121,6 @@ class Procedure:
     name: str
     type: str
     field: Field
-    status: str
     steps: tuple[StepGroup, ...]
     channels: tuple[Channel, ...]
     dossier_sets: int
@@ -130,10 +135,16 @@ class Procedure:
     workflow: tuple[WorkflowStep, ...]
     online_level: str
     online_url: str | None
+    stated_status: str | None = None  # what the record says; must agree with the decisions
     replaced_by_keys: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    # Derived from the decisions (cchc/decisions.py), never typed twice:
+    status: str = "hieu_luc"
+    history: list[Change] = field(default_factory=list)  # oldest first
     replaced_by: list[Procedure] = field(default_factory=list)
     replaces: list[Procedure] = field(default_factory=list)
+    retired_by: Change | None = None  # the abolition or replacement in force
+    pending: Change | None = None  # an abolition or replacement signed, not yet in force
 
     @property
     def url(self) -> str:
@@ -167,3 +178,74 @@ class Procedure:
     def sort_key(self) -> tuple:
         # Within a field: by name as Vietnamese readers scan a list, code breaking ties.
         return (self.field.order, fold(self.name), self.name, self.code or "", self.level)
+
+
+@dataclass(eq=False)
+class Decision:
+    """A Quyết định công bố: one file in content/tthc/quyet-dinh/."""
+
+    source: str
+    abs_path: Path
+    slug: str
+    number: str
+    issuer: str
+    signed: datetime
+    effective: datetime
+    title: str
+    attachment: str | None  # site-relative URL of the PDF
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"tthc/quyet-dinh/{self.slug}/"
+
+    @property
+    def src_uri(self) -> str:
+        return f"tthc/quyet-dinh/{self.slug}.md"
+
+    @property
+    def sort_key(self) -> tuple:
+        # Newest first; the number breaks ties so the order never depends on file order.
+        return (-self.effective.timestamp(), -self.signed.timestamp(), self.number)
+
+    def counts(self) -> dict[str, int]:
+        out = {kind: 0 for kind in CHANGE_TYPES}
+        for change in self.changes:
+            out[change.kind] += 1
+        return out
+
+
+@dataclass(eq=False)
+class Change:
+    """One entry of a decision: what happened to which procedure, from when."""
+
+    decision: Decision
+    index: int  # position in the decision, for anchors and stable order
+    kind: str  # key of CHANGE_TYPES
+    procedure: Procedure  # the subject; for a replacement, the new procedure
+    replaces: list[Procedure]
+    effective: datetime
+    summary: str
+    basis: str
+    parts: list[str] | None = None  # what changed, part by part, from git history
+    upcoming: bool = False  # signed, not yet in force at build time
+
+    @property
+    def label(self) -> str:
+        return CHANGE_TYPES[self.kind]
+
+    @property
+    def anchor(self) -> str:
+        return f"muc-{self.index + 1}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.decision.url}#{self.anchor}"
+
+    @property
+    def year(self) -> int:
+        return self.effective.year
+
+    @property
+    def sort_key(self) -> tuple:
+        return (*self.decision.sort_key, self.index)

@@ -25,8 +25,7 @@ from cchc.content import Content, load_content  # noqa: E402
 from cchc.dates import build_now, format_date, format_datetime  # noqa: E402
 from cchc.errors import ContentErrors  # noqa: E402
 from cchc.images import render_thumbnail  # noqa: E402
-from cchc.opendata import data_files  # noqa: E402
-from cchc.plan import PageSpec, home_context, plan_pages  # noqa: E402
+from cchc.plan import PageSpec, home_context, plan_files, plan_pages  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
 
 
@@ -82,7 +81,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     ]
     generated += [
         File.generated(config, uri, content=data, inclusion=InclusionLevel.NOT_IN_NAV)
-        for uri, data in data_files(content).items()
+        for uri, data in plan_files(content).items()
     ]
     cache = content.settings.root / ".cache" / "thumbs"
     generated += [

@@ -30,6 +30,8 @@ def test_every_url_exists(demo_site, demo_content):
     urls = ["", "tin-tuc/", "lien-he/", "hoi-dap/", "tthc/", "tthc/so-tay/"]
     urls += [p.url for p in c.procedures] + [f.url for f in c.fields]
     urls += [f"tthc/{alias}/" for p in c.procedures for alias in p.aliases]
+    urls += ["tthc/thay-doi/"] + [d.url for d in c.decisions]
+    urls += [f"tthc/thay-doi/{year}/" for year in {d.signed.year for d in c.decisions}]
     urls += [p.url for p in c.posts]
     urls += [f"tin-tuc/trang/{n}/" for n in range(2, -(-len(c.posts) // per_page) + 1)]
     urls += [f"tin-tuc/{year}/" for year in c.by_year]

@@ -36,7 +36,7 @@ def test_filter_by_field(listing, demo_content):
     expected = sorted(p.name for p in demo_content.by_field[field.slug] if p.in_force)
     assert len(expected) >= 2
     assert sorted(visible_links(listing)) == expected
-    assert f"Hiển thị {len(expected)} trên {len(demo_content.in_force)}" in listing.inner_text("[data-cchc-count]")
+    assert f"Hiển thị {len(expected)} trên {len(demo_content.in_force)} mục" in listing.inner_text("[data-cchc-count]")
     assert f"linh-vuc={field.slug}" in listing.url  # the filtered list can be shared
 
 

@@ -88,27 +88,17 @@ def test_form_template_file_must_exist(project):
     assert "mau/khong-co.docx" in error.message and error.line == 28
 
 
-def test_replacement_pointing_to_no_record(project):
+def test_stated_replacement_needs_a_decision(project):
     project.procedure(extra='status: thay_the\nreplaced_by: ["1.999999"]\n')
     error = only_error(project)
-    assert error.field == "replaced_by[1]" and "1.999999" in error.message
+    assert (error.field, error.line) == ("status", 48)
+    assert "không có quyết định nào thay thế" in error.message
 
 
-def test_replacement_links_both_ways(project):
-    project.procedure("1.004616", extra='status: thay_the\nreplaced_by: ["1.012345"]\n')
-    project.procedure("1.012345", code='"1.012345"')
-    content = load(project)
-    old = next(p for p in content.procedures if p.code == "1.004616")
-    assert [p.code for p in old.replaced_by] == ["1.012345"]
-    assert [p.code for p in old.replaced_by[0].replaces] == ["1.004616"]
-    assert [p.code for p in content.in_force] == ["1.012345"]
-
-
-def test_replaced_status_needs_successors_and_vice_versa(project):
-    project.procedure(extra="status: thay_the\n")
-    assert "replaced_by" in only_error(project).message
+def test_replaced_by_only_with_replaced_status(project):
     project.procedure(extra='replaced_by: ["1.004616"]\n')
-    assert only_error(project).field == "replaced_by"
+    error = only_error(project)
+    assert error.field == "replaced_by" and "status: thay_the" in error.message
 
 
 def test_yaml_1_1_values_are_kept_or_rejected(project):

@@ -1,8 +1,9 @@
 /* Small enhancements; every page works without them.
    - Instant filters on the procedure list (name/code without diacritics,
-     field, level, online level), mirrored in the URL so a filtered list can
-     be shared: /tthc/?tu-khoa=cap+giay+phep&linh-vuc=duoc-pham (not "q",
-     which Material takes as a query for its own search box)
+     field, level, online level) and on the changelog (change type, field),
+     mirrored in the URL so a filtered list can be shared:
+     /tthc/?tu-khoa=cap+giay+phep&linh-vuc=duoc-pham (not "q", which
+     Material takes as a query for its own search box)
    - A print button on procedure and handbook pages. */
 (function () {
   "use strict";
@@ -13,48 +14,37 @@
       .toLowerCase().replace(/\s+/g, " ").trim();
   }
 
-  function setUpFilter(form) {
-    var rows = Array.prototype.slice.call(document.querySelectorAll(".cchc-procs:not(.cchc-procs--retired) > li"));
-    var groups = Array.prototype.slice.call(document.querySelectorAll(".cchc-group"));
+  function values(form) {
+    var out = {};
+    Array.prototype.forEach.call(form.elements, function (el) { if (el.name) out[el.name] = el.value; });
+    return out;
+  }
+
+  // rows: list items; groupOf(row): the section hidden when all its rows are;
+  // test(row, values): whether a row matches the form's current values.
+  function bindFilter(form, rows, groupOf, test) {
     var count = form.querySelector("[data-cchc-count]");
     var empty = document.querySelector("[data-cchc-empty]");
-    var items = rows.map(function (row) {
-      var code = row.querySelector("code");
-      return {
-        row: row,
-        group: row.closest(".cchc-group"),
-        text: fold(row.querySelector("a").textContent + " " + (code ? code.textContent : "")),
-        level: row.getAttribute("data-level"),
-        online: row.getAttribute("data-online")
-      };
-    });
     var params = new URLSearchParams(window.location.search);
     Array.prototype.forEach.call(form.elements, function (el) {
       if (el.name && params.has(el.name)) el.value = params.get(el.name);
     });
 
     function apply() {
-      var terms = fold(form.elements["tu-khoa"].value).split(" ").filter(Boolean);
-      var field = form.elements["linh-vuc"] ? form.elements["linh-vuc"].value : "";
-      var level = form.elements.cap.value;
-      var online = form.elements.dvc.value;
+      var current = values(form);
+      var filtered = Object.keys(current).some(function (name) { return current[name]; });
       var shown = 0;
       var visibleGroups = new Set();
-      items.forEach(function (item) {
-        var ok = (!field || item.group.getAttribute("data-field") === field) &&
-          (!level || item.level === level) && (!online || item.online === online) &&
-          terms.every(function (term) { return item.text.indexOf(term) !== -1; });
-        item.row.hidden = !ok;
-        if (ok) { shown += 1; visibleGroups.add(item.group); }
+      rows.forEach(function (row) {
+        var ok = test(row, current);
+        row.hidden = !ok;
+        if (ok) { shown += 1; visibleGroups.add(groupOf(row)); }
       });
-      groups.forEach(function (group) { group.hidden = !visibleGroups.has(group); });
-      var filtered = terms.length || field || level || online;
-      count.textContent = filtered ? "Hiển thị " + shown + " trên " + items.length + " thủ tục." : "";
-      empty.hidden = shown !== 0;
+      new Set(rows.map(groupOf)).forEach(function (group) { group.hidden = !visibleGroups.has(group); });
+      count.textContent = filtered ? "Hiển thị " + shown + " trên " + rows.length + " mục." : "";
+      if (empty) empty.hidden = shown !== 0;
       var query = new URLSearchParams();
-      Array.prototype.forEach.call(form.elements, function (el) {
-        if (el.name && el.value) query.set(el.name, el.value);
-      });
+      Object.keys(current).forEach(function (name) { if (current[name]) query.set(name, current[name]); });
       var search = query.toString();
       history.replaceState(null, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
     }
@@ -65,7 +55,30 @@
     apply();
   }
 
-  document.querySelectorAll("[data-cchc-filter]").forEach(setUpFilter);
+  document.querySelectorAll("[data-cchc-filter]").forEach(function (form) {
+    var rows = Array.prototype.slice.call(document.querySelectorAll(".cchc-procs:not(.cchc-procs--retired) > li"));
+    var text = new Map(rows.map(function (row) {
+      var code = row.querySelector("code");
+      return [row, fold(row.querySelector("a").textContent + " " + (code ? code.textContent : ""))];
+    }));
+    function group(row) { return row.closest(".cchc-group"); }
+    bindFilter(form, rows, group, function (row, v) {
+      var terms = fold(v["tu-khoa"] || "").split(" ").filter(Boolean);
+      return (!v["linh-vuc"] || group(row).getAttribute("data-field") === v["linh-vuc"]) &&
+        (!v.cap || row.getAttribute("data-level") === v.cap) &&
+        (!v.dvc || row.getAttribute("data-online") === v.dvc) &&
+        terms.every(function (term) { return text.get(row).indexOf(term) !== -1; });
+    });
+  });
+
+  document.querySelectorAll("[data-cchc-changes]").forEach(function (form) {
+    var rows = Array.prototype.slice.call(document.querySelectorAll(".cchc-decision .cchc-change"));
+    bindFilter(form, rows, function (row) { return row.closest(".cchc-decision"); }, function (row, v) {
+      return (!v.loai || row.getAttribute("data-change") === v.loai) &&
+        (!v["linh-vuc"] || row.getAttribute("data-field") === v["linh-vuc"]);
+    });
+  });
+
   document.querySelectorAll(".cchc-print").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

@@ -1,0 +1,50 @@
+"""Feeds, written with feedgen so the XML is right by construction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from feedgen.feed import FeedGenerator
+
+from .content import Content
+from .dates import VN_TZ, format_date
+
+CHANGELOG_FEED = "tthc/thay-doi/feed.xml"
+_EPOCH = datetime(2000, 1, 1, tzinfo=VN_TZ)  # "updated" of a feed with no entry yet, fixed for reproducible builds
+FEED_ENTRIES = 200  # newest changes; the changelog pages hold the rest
+
+
+def changelog_atom(content: Content) -> bytes:
+    """Atom feed of procedure changes: one entry per change, newest first."""
+    site = content.settings.site_url.rstrip("/") + "/"
+    department = content.settings.department["name"]
+    changes = content.changes[:FEED_ENTRIES]
+    feed = FeedGenerator()
+    feed.id(site + "tthc/thay-doi/")
+    feed.title(f"Thay đổi thủ tục hành chính – {department}")
+    feed.subtitle("Thủ tục mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ theo quyết định công bố.")
+    feed.author({"name": department, "email": content.settings.department["email"]})
+    feed.link(href=site + "tthc/thay-doi/", rel="alternate")
+    feed.link(href=site + CHANGELOG_FEED, rel="self")
+    feed.language("vi")
+    # Deterministic: the feed is as new as its newest change, not as the build.
+    feed.updated(max((c.effective for c in content.changes), default=_EPOCH))
+    for change in reversed(changes):  # feedgen prepends: add oldest first to get newest first
+        decision = change.decision
+        entry = feed.add_entry()
+        entry.id(site + change.url)
+        entry.title(f"{change.label}: {change.procedure.name}")
+        entry.link(href=site + change.procedure.url, rel="alternate")
+        entry.link(href=site + change.url, rel="related", title=f"Quyết định {decision.number}")
+        entry.updated(change.effective)
+        entry.published(decision.signed)
+        entry.category(term=change.kind, label=change.label)
+        text = [f"{change.label} theo Quyết định {decision.number} ngày {format_date(decision.signed)} "
+                f"của {decision.issuer}; có hiệu lực từ {format_date(change.effective)}."]
+        if change.replaces:
+            text.append("Thay thế: " + "; ".join(p.name for p in change.replaces) + ".")
+        if change.summary:
+            text.append(change.summary)
+        text += change.parts or []
+        entry.summary("\n".join(text))
+    return feed.atom_str(pretty=True)
