@@ -34,13 +34,15 @@ def changelog_atom(content: Content) -> bytes:
         entry = feed.add_entry()
         entry.id(site + change.url)
         entry.title(f"{change.label}: {change.procedure.name}")
+        # One link only: feedgen 1.0.0 drops rel on entry links, so a second
+        # (the decision) would read as another "alternate". The id points there.
         entry.link(href=site + change.procedure.url, rel="alternate")
-        entry.link(href=site + change.url, rel="related", title=f"Quyết định {decision.number}")
         entry.updated(change.effective)
         entry.published(decision.signed)
         entry.category(term=change.kind, label=change.label)
         text = [f"{change.label} theo Quyết định {decision.number} ngày {format_date(decision.signed)} "
-                f"của {decision.issuer}; có hiệu lực từ {format_date(change.effective)}."]
+                f"của {decision.issuer}; có hiệu lực từ {format_date(change.effective)}. "
+                f"Quyết định: {site + decision.url}"]
         if change.replaces:
             text.append("Thay thế: " + "; ".join(p.name for p in change.replaces) + ".")
         if change.summary:

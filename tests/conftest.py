@@ -150,8 +150,16 @@ def demo_content():
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
-    """The demo site, built once for all build tests."""
-    project = Project(tmp_path_factory.mktemp("demo") / "src", with_demo_content=True)
-    result = project.build()
+    """The demo site, built once for all build tests.
+
+    Built from the repository itself (into a temporary folder), so the git
+    history that amendment diffs are computed from is there.
+    """
+    site = tmp_path_factory.mktemp("demo") / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(ROOT / "mkdocs.yml"),
+         "--site-dir", str(site)],
+        cwd=ROOT, env=run_env(), capture_output=True, text=True, timeout=600,
+    )
     assert result.returncode == 0, result.stderr
-    return project.path / "site"
+    return site

@@ -110,3 +110,25 @@ def test_print_button_appears_with_javascript(browser, server, demo_content):  #
     page.goto(server + demo_content.procedures[0].url)
     assert page.is_visible("button.cchc-print")
     page.close()
+
+
+def visible_changes(page):
+    return page.eval_on_selector_all(
+        ".cchc-decision .cchc-change", "rows => rows.filter(r => r.offsetParent !== null).length")
+
+
+def test_changelog_filters_by_type_and_field(browser, server, demo_content):  # noqa: F811
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(server + "tthc/thay-doi/")
+    assert visible_changes(page) == len(demo_content.changes)
+    page.select_option("#loc-loai", "bai_bo")
+    assert visible_changes(page) == sum(1 for c in demo_content.changes if c.kind == "bai_bo")
+    field = demo_content.changes[0].procedure.field
+    page.select_option("#loc-linh-vuc", field.slug)
+    expected = sum(1 for c in demo_content.changes if c.kind == "bai_bo" and c.procedure.field is field)
+    assert visible_changes(page) == expected
+    visible_decisions = page.eval_on_selector_all(".cchc-decision", "s => s.filter(x => !x.hidden).length")
+    assert visible_decisions == len({c.decision.number for c in demo_content.changes
+                                     if c.kind == "bai_bo" and c.procedure.field is field})
+    assert "loai=bai_bo" in page.url
+    page.close()
