@@ -74,10 +74,10 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
     categories, errors = load_terms(content_dir / "categories.yml", root, "categories", Category)
     if errors:  # every post would then fail on its category: report the cause only
         raise ContentErrors(errors)
-    loader = PostLoader(content_dir, root, categories, now)
+    loader = PostLoader(content_dir, root, categories, now, settings.embed_hosts)
     posts, assets = loader.load_all()
     errors += loader.errors
-    qa, qa_errors = load_qa(content_dir / "hoi-dap.yml", root)
+    qa, qa_errors = load_qa(content_dir / "hoi-dap.yml", root, settings.embed_hosts)
     errors += qa_errors
     fields, procedures, decisions = TermIndex([]), [], []
     if (content_dir / "tthc").is_dir() or (content_dir / "linh-vuc.yml").is_file():

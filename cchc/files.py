@@ -9,7 +9,18 @@ from typing import Iterator
 from .errors import ContentError
 
 
+# A news post or a record is a few KB; a megabyte is a pasted document or a
+# mistake, and would make a page no phone should have to load.
+MAX_BYTES = 1_000_000
+
+
 def read_text(path: Path, source: str) -> str:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ContentError(source, None, "", f"tệp quá lớn ({size / 1_000_000:.1f} MB; tối đa 1 MB). Văn bản dài "
+                                             "hãy đính kèm dạng PDF và liên kết tới nó")
+    if size == 0:
+        raise ContentError(source, None, "", "tệp rỗng; xoá tệp hoặc viết nội dung")
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):  # BOM from Windows Notepad
         data = data[3:]

@@ -13,6 +13,7 @@ from .taxonomy import TermIndex
 from .dates import DateError, parse_datetime
 from .errors import ContentError, display_path
 from .files import read_text, walk
+from .html_policy import check_markdown_html
 from .models import Asset, Post
 from .text import make_slug
 from .yamlsafe import YamlDoc, load_yaml
@@ -51,8 +52,10 @@ def split_front_matter(text: str, source: str) -> tuple[str, str, int]:
 class PostLoader:
     """Loads and validates every post; collects all errors instead of stopping."""
 
-    def __init__(self, content_dir: Path, root: Path, categories: TermIndex, now: datetime):
+    def __init__(self, content_dir: Path, root: Path, categories: TermIndex, now: datetime,
+                 embed_hosts: frozenset[str] = frozenset()):
         self.content_dir, self.root, self.categories, self.now = content_dir, root, categories, now
+        self.embed_hosts = embed_hosts
         self.post_schema = schema.load_schema("post")
         self.errors: list[ContentError] = []
 
@@ -119,6 +122,9 @@ class PostLoader:
             )])
         if not body.strip():
             self._fail([ContentError(source, body_line - 1, "nội dung", "tin bài chưa có nội dung sau phần đầu")])
+        unsafe = check_markdown_html(body, source, body_line, "nội dung", self.embed_hosts)
+        if unsafe:
+            self._fail(unsafe)
 
         image_uri, image_path, image_size = self._image(path, data, doc, source)
         return Post(

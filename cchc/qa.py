@@ -7,11 +7,12 @@ from pathlib import Path
 from . import schema
 from .errors import ContentError, display_path
 from .files import read_text
+from .html_policy import check_markdown_html
 from .models import QAItem
 from .yamlsafe import load_yaml
 
 
-def load_qa(path: Path, root: Path) -> tuple[list[QAItem], list[ContentError]]:
+def load_qa(path: Path, root: Path, embed_hosts: frozenset[str] = frozenset()) -> tuple[list[QAItem], list[ContentError]]:
     if not path.is_file():
         return [], []
     source = display_path(path, root)
@@ -21,6 +22,13 @@ def load_qa(path: Path, root: Path) -> tuple[list[QAItem], list[ContentError]]:
         return [], [error]
     data = schema.restore_text(doc.data or [], schema.load_schema("qa"), doc)
     errors = schema.validate(data, "qa", doc, source)
+    if errors:
+        return [], errors
+    for index, item in enumerate(data):
+        line = doc.line_of((index, "answer"))
+        if "\n" in doc.raw.get((index, "answer"), ""):
+            line += 1  # a block scalar (answer: |) starts on the next line
+        errors += check_markdown_html(item["answer"], source, line, f"[{index + 1}].answer", embed_hosts)
     if errors:
         return [], errors
     items = [QAItem(i["question"].strip(), i["answer"].strip(), i.get("topic", "").strip()) for i in data]

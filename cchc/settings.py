@@ -25,6 +25,7 @@ class Settings:
     per_page: int = 10
     archive_per_page: int = 50
     home_count: int = 6
+    embed_hosts: frozenset[str] = frozenset()  # hosts whose iframes Markdown may embed
 
     @property
     def content_dir(self) -> Path:
@@ -48,4 +49,5 @@ class Settings:
             per_page=news.get("per_page", 10),
             archive_per_page=news.get("archive_per_page", 50),
             home_count=news.get("home_count", 6),
+            embed_hosts=frozenset(extra.get("embed_hosts") or ()),
         )

@@ -22,6 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from cchc.content import Content, load_content  # noqa: E402
+from cchc.csp import add_policy  # noqa: E402
 from cchc.dates import build_now, format_date, format_datetime  # noqa: E402
 from cchc.errors import ContentErrors  # noqa: E402
 from cchc.images import render_thumbnail  # noqa: E402
@@ -123,6 +124,15 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     elif page.is_homepage:
         context["cchc"] = home_context(state.content)
     return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return add_policy(output, state.content.settings.embed_hosts)
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    # 404.html is rendered as a theme template, not as a page.
+    return add_policy(output, state.content.settings.embed_hosts) if template_name.endswith(".html") else output
 
 
 def on_serve(server, config: MkDocsConfig, builder):

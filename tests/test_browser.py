@@ -51,11 +51,15 @@ PAGES = ["", "tin-tuc/", "tin-tuc/trang/2/", "tin-tuc/2024/hoi-nghi-trien-khai-c
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_fits_a_360px_phone_and_stays_local(browser, server, path):
+def test_page_fits_a_360px_phone_stays_local_and_obeys_its_csp(browser, server, path):
     page = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
-    hosts = set()
+    hosts, problems = set(), []
     page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
-    response = page.goto(server + path, wait_until="load")
+    page.on("console", lambda message: message.type in ("error", "warning") and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.add_init_script("document.addEventListener('securitypolicyviolation',"
+                         " e => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
+    response = page.goto(server + path, wait_until="networkidle")
     assert response.status == 200
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     heading = page.locator("h1").first
@@ -64,6 +68,8 @@ def test_page_fits_a_360px_phone_and_stays_local(browser, server, path):
     body_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.md-typeset')).fontSize)")
     assert body_size >= 14
     assert hosts == {"127.0.0.1"}
+    assert problems == []  # no CSP violation, no script error, no console warning
+    assert "Content-Security-Policy" in page.content()
     page.close()
 
 

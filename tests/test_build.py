@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from sitecheck import broken_links, parse
+from checks.sitecheck import broken_links, parse
 
 pytestmark = pytest.mark.build
 

@@ -96,4 +96,4 @@ def test_home_page_shows_latest_changes(demo_site, demo_content):
 
 
 def test_changelog_links_its_feed(demo_site):
-    assert 'type="application/atom+xml"' in page(demo_site, "tthc/thay-doi/")
+    assert '<link rel="alternate " type="application/atom+xml"' in page(demo_site, "tthc/thay-doi/")

@@ -9,7 +9,7 @@ import pytest
 
 from cchc.tthc_models import format_money
 
-from sitecheck import parse
+from checks.sitecheck import parse
 
 pytestmark = pytest.mark.build
 

@@ -51,6 +51,7 @@
 
     form.addEventListener("input", apply);
     form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.hidden = false;
     apply();
   }

@@ -1,4 +1,4 @@
-"""Small readers of a built site for the tests: links, ids, nav entries."""
+"""Small readers of a built site: links, ids, nav entries, third-party hosts."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ class PageParser(HTMLParser):
         self._nav_depth = 0
         self.scripts: list[str] = []
         self.stylesheets: list[str] = []
+        self.assets: list[str] = []  # what the page loads by itself: images, media, frames, icons
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -36,6 +37,10 @@ class PageParser(HTMLParser):
             self.scripts.append(attrs["src"])
         if tag == "link" and attrs.get("rel") == "stylesheet":
             self.stylesheets.append(attrs["href"])
+        elif tag == "link" and attrs.get("rel") in ("icon", "preload", "manifest", "apple-touch-icon"):
+            self.assets.append(attrs["href"])
+        if tag in ("img", "iframe", "video", "audio", "source", "embed") and attrs.get("src"):
+            self.assets.append(attrs["src"])
 
     def handle_endtag(self, tag):
         if tag == "nav" and self._nav_depth:
@@ -81,3 +86,19 @@ def broken_links(site: Path) -> list[str]:
                 if unquote(parts.fragment) not in ids.get(target.resolve(), set()):
                     broken.append(f"{page_url(site, path)} → {link} (thiếu neo)")
     return broken
+
+
+def third_party(site: Path) -> list[str]:
+    """Scripts, styles, fonts, images and frames loaded from another host."""
+    import re
+
+    found = []
+    for path in site.rglob("*.html"):
+        parser = parse(path)
+        for url in parser.scripts + parser.stylesheets + parser.assets:
+            if re.match(r"^(https?:)?//", url):
+                found.append(f"{page_url(site, path)} → {url}")
+    for css in site.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", css.read_text(encoding="utf-8")):
+            found.append(f"{css.relative_to(site)} → {url}")
+    return sorted(found)

@@ -1,0 +1,1 @@
+"""Quality gates over the built site (make verify): not part of the site itself."""

@@ -1,0 +1,191 @@
+"""make verify: the quality gates every merge must pass, on the real built site.
+
+Builds the site twice (strict, and byte-identical), then checks HTML validity
+(Nu Html Checker), internal links and anchors, third-party hosts, and, in the
+real Chromium, accessibility (axe-core) and Lighthouse mobile scores on one
+page of every page type. Writes verify-report.json and prints a table;
+exits 1 if any gate fails.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from cchc.config_file import read_mkdocs_config
+from cchc.content import load_content
+from cchc.dates import build_now
+from cchc.settings import Settings
+
+from .sitecheck import broken_links, third_party
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_BIN = ROOT / "node_modules"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync"]
+LIGHTHOUSE_MIN = {"performance": 90, "accessibility": 100, "best-practices": 95, "seo": 100}
+# Nu Html Checker messages that are the theme's, not ours, each with why it is harmless.
+VNU_IGNORED = {
+    # Material puts autocomplete="off" on its checkbox toggles (drawer, search, TOC) so that Firefox
+    # does not restore an open drawer on "back"; browsers ignore it on checkboxes otherwise.
+    "Attribute “autocomplete” is only allowed when the input type is",
+}
+
+
+def page_types(content) -> dict[str, str]:
+    """One URL per page type the site has, taken from the content itself."""
+    post = next(p for p in content.posts if p.image) if content.posts else None
+    types = {
+        "Trang chủ": "",
+        "Tin tức": "tin-tuc/",
+        "Tin bài": post.url if post else None,
+        "Chuyên mục": post.category.url if post else None,
+        "Lưu trữ năm": f"tin-tuc/{post.year}/" if post else None,
+        "Liên hệ": "lien-he/",
+        "Hỏi – đáp": "hoi-dap/",
+        "Danh sách TTHC": "tthc/",
+        "Thủ tục": content.procedures[0].url if content.procedures else None,
+        "Thủ tục đã thay thế": next((p.url for p in content.procedures if p.replaced_by), None),
+        "Lĩnh vực": content.procedures[0].field.url if content.procedures else None,
+        "Sổ tay": "tthc/so-tay/",
+        "Thay đổi": "tthc/thay-doi/",
+        "Quyết định": content.decisions[0].url if content.decisions else None,
+        "Không tìm thấy": "404.html",
+    }
+    return {name: url for name, url in types.items() if url is not None}
+
+
+def build(site: Path) -> None:
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+                   cwd=ROOT, check=True)
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    out = []
+    compare = filecmp.dircmp(a, b)
+    out += [f"{a.name}/{n}" for n in compare.left_only + compare.right_only]
+    out += [str(Path(a.name) / n) for n in compare.diff_files]
+    for name, sub in compare.subdirs.items():
+        out += [f"{name}/{d}" for d in differences(a / name, b / name)]
+    # dircmp compares shallowly (size and mtime); confirm byte for byte.
+    return out + [str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()
+                  and (b / p.relative_to(a)).is_file() and p.read_bytes() != (b / p.relative_to(a)).read_bytes()]
+
+
+def vnu(site: Path) -> list[str]:
+    jar = NODE_BIN / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    result = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "json", "--skip-non-html",
+                             str(site)], capture_output=True, text=True)
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    return [f"{m.get('url', '').split('/site', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages
+            if m.get("type") == "error" and not any(m["message"].startswith(i) for i in VNU_IGNORED)]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(site: Path) -> tuple[ThreadingHTTPServer, str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def axe(base: str, pages: dict[str, str]) -> dict[str, list[str]]:
+    from playwright.sync_api import sync_playwright
+
+    source = (NODE_BIN / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
+        # The page's own CSP would refuse the injected checker; the site is checked as served.
+        context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+        for name, url in pages.items():
+            page = context.new_page()
+            page.goto(base + url, wait_until="networkidle")
+            page.evaluate(source)
+            result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', "
+                                   "'best-practice']})")
+            found[name] = [f"{v['impact']}: {v['id']} ({len(v['nodes'])}×) {v['help']}"
+                           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+            page.close()
+        browser.close()
+    return found
+
+
+def lighthouse(base: str, pages: dict[str, str], out: Path) -> dict[str, dict[str, int]]:
+    scores = {}
+    env = dict(os.environ, CHROME_PATH=CHROMIUM)
+    for name, url in pages.items():
+        report = out / f"lighthouse-{len(scores):02d}.json"
+        subprocess.run(
+            ["node", str(NODE_BIN / "lighthouse" / "cli" / "index.js"), base + url, "--quiet",
+             "--output=json", f"--output-path={report}", f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+             "--only-categories=performance,accessibility,best-practices,seo"],
+            env=env, check=True, timeout=300,
+        )
+        categories = json.loads(report.read_text(encoding="utf-8"))["categories"]
+        scores[name] = {key: round(value["score"] * 100) for key, value in categories.items()}
+    return scores
+
+
+def main() -> int:
+    started = time.monotonic()
+    config = read_mkdocs_config(ROOT / "mkdocs.yml", ROOT)
+    content = load_content(Settings.from_extra(config["extra"], ROOT, config["site_url"]), build_now())
+    pages = page_types(content)
+    failures: list[str] = []
+    report: dict = {"pages": pages}
+    with tempfile.TemporaryDirectory(prefix="verify-") as scratch:
+        first, second = Path(scratch) / "a" / "site", Path(scratch) / "b" / "site"
+        build(first)  # --strict: any MkDocs warning (broken link, missing anchor) fails here
+        build(second)
+        report["determinism"] = differences(first, second)
+        report["html_errors"] = vnu(first)
+        report["broken_links"] = broken_links(first)
+        report["third_party"] = third_party(first)
+        server, base = serve(first)
+        try:
+            report["axe"] = axe(base, pages)
+            report["lighthouse"] = lighthouse(base, pages, Path(scratch))
+        finally:
+            server.shutdown()
+
+    for key, label in (("determinism", "khác nhau giữa hai lần dựng"), ("html_errors", "lỗi HTML"),
+                       ("broken_links", "liên kết hỏng"), ("third_party", "tải từ máy chủ bên thứ ba")):
+        failures += [f"{label}: {item}" for item in report[key]]
+    failures += [f"axe {name}: {v}" for name, found in report["axe"].items() for v in found]
+    for name, scores in report["lighthouse"].items():
+        failures += [f"Lighthouse {name}: {cat} {scores[cat]} < {minimum}"
+                     for cat, minimum in LIGHTHOUSE_MIN.items() if scores[cat] < minimum]
+    report["failures"] = failures
+    (ROOT / "verify-report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    print(f"Trang kiểm tra: {len(pages)} loại · dựng hai lần giống hệt: {'có' if not report['determinism'] else 'KHÔNG'}"
+          f" · lỗi HTML: {len(report['html_errors'])} · liên kết hỏng: {len(report['broken_links'])}"
+          f" · bên thứ ba: {len(report['third_party'])}")
+    print(f"{'Loại trang':<22}{'axe':>5}{'perf':>6}{'a11y':>6}{'BP':>5}{'SEO':>5}")
+    for name in pages:
+        s = report["lighthouse"][name]
+        print(f"{name:<22}{len(report['axe'][name]):>5}{s['performance']:>6}{s['accessibility']:>6}"
+              f"{s['best-practices']:>5}{s['seo']:>5}")
+    for failure in failures:
+        print("LỖI:", failure)
+    print(f"{'ĐẠT' if not failures else 'KHÔNG ĐẠT'} ({time.monotonic() - started:.0f} s); chi tiết: verify-report.json")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
