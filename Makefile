@@ -9,12 +9,20 @@ export PYTHONPATH := $(CURDIR)
 export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: build serve test check clean
+NODE_STAMP := node_modules/.installed
+
+.PHONY: build serve test check verify clean
 .DEFAULT_GOAL := build
 
 $(STAMP): requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check --quiet -r requirements-test.txt
+	touch $@
+
+# Checking tools only (Nu Html Checker, axe-core, Lighthouse), pinned by
+# package-lock.json; --ignore-scripts: nothing may download a browser.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 # Build into a scratch folder and swap it in only on success, so a content
@@ -30,8 +38,13 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python -m cchc check
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
+	$(MAKE) verify
+
+# Quality gates on the real built site; figures in verify-report.json.
+verify: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m checks.verify
 
 clean:
-	rm -rf site .site-tmp $(VENV)
+	rm -rf site .site-tmp $(VENV) node_modules .cache verify-report.json

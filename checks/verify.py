@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import filecmp
 import functools
+import gzip
+import io
 import json
 import os
 import shutil
@@ -92,13 +94,34 @@ def vnu(site: Path) -> list[str]:
             if m.get("type") == "error" and not any(m["message"].startswith(i) for i in VNU_IGNORED)]
 
 
-class _Quiet(SimpleHTTPRequestHandler):
+class _StaticHost(SimpleHTTPRequestHandler):
+    """Serves the site the way static hosts (GitHub Pages) do: text compressed with gzip."""
+
+    COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".csv", ".txt")
+
     def log_message(self, *args):
         pass
 
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and not self.path.split("?")[0].endswith("/"):
+            return super().send_head()  # the redirect to ".../"
+        if path.is_dir():
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file() \
+                or path.suffix not in self.COMPRESSIBLE:
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
 
 def serve(site: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_StaticHost, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
