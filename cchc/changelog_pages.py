@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from .cards import Card
 from .content import Content
 from .pagespec import PageSpec
+from .share import HOME, card_url, with_card
+from .site_share import site_share
+from .structured_data import breadcrumbs
+from .tthc_pages import TTHC_CRUMB
 from .tthc_models import CHANGE_TYPES, Change, Decision
 
 BASE = "tthc/thay-doi/"
@@ -45,32 +50,47 @@ def plan_changelog_pages(content: Content) -> list[PageSpec]:
             break
         shown.append(decision)
         total += len(decision.changes)
-    department = content.settings.department["name"]
+    settings = content.settings
+    department = settings.department["name"]
+    title = "Thay đổi thủ tục hành chính"
+    description = (f"Thủ tục hành chính của {department} mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ "
+                   "theo từng quyết định công bố.")
+    latest = f"Cập nhật theo quyết định {content.decisions[0].number}" if content.decisions else ""
+    card = Card(title=title, eyebrow="Nhật ký thay đổi", footer=department, detail=latest)
+    crumbs = (HOME, TTHC_CRUMB, ("Thay đổi", BASE))
     specs = [PageSpec(
         src_uri=f"{BASE}index.md",
-        title="Thay đổi thủ tục hành chính",
+        title=title,
         template="tthc-changelog.html",
-        description=f"Thủ tục hành chính của {department} mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ "
-                    "theo từng quyết định công bố.",
+        description=description,
+        share=with_card(BASE, card, title=title, description=description, breadcrumbs=crumbs,
+                        structured=(breadcrumbs(crumbs, settings),)),
         context=_context(content, shown, kind="all", truncated=len(shown) < len(content.decisions)),
     )]
     by_year: dict[int, list[Decision]] = defaultdict(list)
     for decision in content.decisions:
         by_year[decision.signed.year].append(decision)  # a decision belongs to the year it was signed
     for year, decisions in sorted(by_year.items(), reverse=True):
+        year_title = f"Thay đổi thủ tục hành chính năm {year}"
+        year_text = f"Các quyết định công bố thủ tục hành chính ký trong năm {year}."
         specs.append(PageSpec(
             src_uri=f"{BASE}{year}/index.md",
-            title=f"Thay đổi thủ tục hành chính năm {year}",
+            title=year_title,
             template="tthc-changelog.html",
-            description=f"Các quyết định công bố thủ tục hành chính ký trong năm {year}.",
+            description=year_text,
+            share=site_share(settings, f"{BASE}{year}/", year_title, year_text,
+                             (*crumbs[1:], (str(year), f"{BASE}{year}/")), image=card_url(BASE)),
             context=_context(content, decisions, kind="year", year=year, truncated=False),
         ))
     for decision in content.decisions:
+        decision_title = f"Quyết định {decision.number}"
         specs.append(PageSpec(
             src_uri=decision.src_uri,
-            title=f"Quyết định {decision.number}",
+            title=decision_title,
             template="tthc-decision.html",
             description=decision.title,
+            share=site_share(settings, decision.url, decision_title, decision.title,
+                             (*crumbs[1:], (decision_title, decision.url)), image=card_url(BASE)),
             context={"decision": decision, "counts": counts(decision.changes), "types": CHANGE_TYPES},
         ))
     return specs

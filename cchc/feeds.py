@@ -7,9 +7,12 @@ from datetime import datetime
 from feedgen.feed import FeedGenerator
 
 from .content import Content
+from .models import Post
 from .dates import VN_TZ, format_date
 
 CHANGELOG_FEED = "tthc/thay-doi/feed.xml"
+NEWS_FEED = "feed.xml"
+NEWS_ITEMS = 30  # newest posts in a news feed
 _EPOCH = datetime(2000, 1, 1, tzinfo=VN_TZ)  # "updated" of a feed with no entry yet, fixed for reproducible builds
 FEED_ENTRIES = 200  # newest changes; the changelog pages hold the rest
 
@@ -50,3 +53,29 @@ def changelog_atom(content: Content) -> bytes:
         text += change.parts or []
         entry.summary("\n".join(text))
     return feed.atom_str(pretty=True)
+
+
+def news_rss(content: Content, posts: list[Post], title: str, page_url: str, feed_url: str) -> bytes:
+    """RSS 2.0 of the newest posts of a listing (all news, or one category)."""
+    settings = content.settings
+    site = settings.site_url.rstrip("/") + "/"
+    feed = FeedGenerator()
+    feed.title(f"{title} – {settings.department['name']}")
+    feed.link(href=site + page_url, rel="alternate")
+    feed.link(href=site + feed_url, rel="self")
+    feed.description(f"{title} của {settings.department['name']}.")
+    feed.language("vi")
+    # Deterministic: as new as the newest post, not as the build.
+    feed.lastBuildDate(max((p.updated or p.date for p in posts), default=_EPOCH))
+    for post in reversed(posts[:NEWS_ITEMS]):  # feedgen prepends: oldest first gives newest first
+        entry = feed.add_entry()
+        entry.guid(site + post.url, permalink=True)
+        entry.title(post.title)
+        entry.link(href=site + post.url)
+        entry.description(post.summary)
+        entry.pubDate(post.date)
+        entry.category(term=post.category.name)
+        if post.image:
+            entry.enclosure(site + post.image, str(post.image_path.stat().st_size),
+                            "image/png" if post.image.endswith(".png") else "image/jpeg")
+    return feed.rss_str(pretty=True)

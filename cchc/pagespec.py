@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .share import Share
+
 
 @dataclass
 class PageSpec:
@@ -19,3 +21,4 @@ class PageSpec:
     context: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     in_nav: bool = False  # only section entry pages may be in the nav
+    share: Share | None = None

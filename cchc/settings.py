@@ -26,6 +26,16 @@ class Settings:
     archive_per_page: int = 50
     home_count: int = 6
     embed_hosts: frozenset[str] = frozenset()  # hosts whose iframes Markdown may embed
+    zalo_oa_id: str = ""  # set: the share bar offers Zalo's own button (its SDK loads on tap)
+
+    @property
+    def script_hosts(self) -> frozenset[str]:
+        """Third-party script hosts the pages may load: none unless configured."""
+        return frozenset({"sp.zalo.me"}) if self.zalo_oa_id else frozenset()
+
+    @property
+    def frame_hosts(self) -> frozenset[str]:
+        return self.embed_hosts | ({"*.zalo.me"} if self.zalo_oa_id else set())
 
     @property
     def content_dir(self) -> Path:
@@ -50,4 +60,5 @@ class Settings:
             archive_per_page=news.get("archive_per_page", 50),
             home_count=news.get("home_count", 6),
             embed_hosts=frozenset(extra.get("embed_hosts") or ()),
+            zalo_oa_id=str(extra.get("zalo_oa_id") or ""),
         )

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from .cards import Card
 from .content import Content
 from .pagespec import PageSpec
+from .share import HOME, Share, with_card
+from .site_share import site_share
+from .structured_data import breadcrumbs, government_service
 from .qr import qr_svg
 from .tthc_models import CHANNELS, LEVELS, ONLINE, Procedure
 
 LIST_URL = "tthc/"
+TTHC_CRUMB = ("Thủ tục hành chính", LIST_URL)
 
 
 def online_url(procedure: Procedure, portals: dict[str, str]) -> str | None:
@@ -52,6 +57,7 @@ def plan_procedure_pages(content: Content) -> list[PageSpec]:
             title=p.name,
             template="tthc.html",
             description=describe(p),
+            share=_procedure_share(p, settings),
             context={
                 "procedure": p,
                 "online_url": online_url(p, settings.portals),
@@ -68,21 +74,44 @@ def plan_procedure_pages(content: Content) -> list[PageSpec]:
                      context={"procedure": p})
             for alias in p.aliases
         ]
+    description = f"Danh mục thủ tục hành chính thuộc thẩm quyền giải quyết của {settings.department['name']}."
     specs.append(_listing(content, LIST_URL + "index.md", "Thủ tục hành chính", content.procedures,
-                          kind="all", in_nav=True,
-                          description=f"Danh mục thủ tục hành chính thuộc thẩm quyền giải quyết của "
-                                      f"{settings.department['name']}."))
+                          kind="all", in_nav=True, description=description,
+                          share=site_share(settings, LIST_URL, "Thủ tục hành chính", description, (TTHC_CRUMB,))))
     for field in content.fields:
+        in_force = sum(1 for p in content.by_field[field.slug] if p.in_force)
+        card = Card(title=field.name, eyebrow="Lĩnh vực thủ tục hành chính", footer=settings.department["name"],
+                    detail=f"{in_force} thủ tục đang có hiệu lực")
+        crumbs = (HOME, TTHC_CRUMB, (field.name, field.url))
+        share = with_card(field.url, card, title=field.name, description=field.description or field.name,
+                          breadcrumbs=crumbs, structured=(breadcrumbs(crumbs, settings),))
         specs.append(_listing(content, f"{field.url}index.md", field.name, content.by_field[field.slug],
-                              kind="field", field=field, description=field.description))
+                              kind="field", field=field, description=field.description, share=share))
+    handbook = "Sổ tay danh mục thủ tục hành chính"
+    handbook_text = "Danh mục mọi thủ tục hành chính đang có hiệu lực, theo lĩnh vực, để in và niêm yết."
     specs.append(PageSpec(
         src_uri=f"{LIST_URL}so-tay/index.md",
-        title="Sổ tay danh mục thủ tục hành chính",
+        title=handbook,
         template="tthc-handbook.html",
-        description="Danh mục mọi thủ tục hành chính đang có hiệu lực, theo lĩnh vực, để in và niêm yết.",
+        description=handbook_text,
+        share=site_share(settings, f"{LIST_URL}so-tay/", handbook, handbook_text,
+                         (TTHC_CRUMB, ("Sổ tay", f"{LIST_URL}so-tay/"))),
         context={"groups": _groups(content, [p for p in content.procedures if p.in_force])},
     ))
     return specs
+
+
+def _procedure_share(p: Procedure, settings) -> Share:
+    crumbs = (HOME, TTHC_CRUMB, (p.field.name, p.field.url), (p.name, p.url))
+    code = f"Mã {p.code}" if p.code else "Đang cập nhật mã"
+    badge = f"Nộp trực tuyến {p.online_label.lower()}" if p.online_level != "khong" and p.in_force else ""
+    if not p.in_force:
+        badge = p.status_label
+    card = Card(title=p.name, eyebrow=f"Thủ tục hành chính · {p.field.name}", footer=settings.department["name"],
+                detail=f"{code} · {p.level_label}", badge=badge, badge_kind=p.online_level if p.in_force else "")
+    return with_card(p.url, card, title=p.name, description=describe(p), breadcrumbs=crumbs,
+                     structured=(government_service(p, settings, online_url(p, settings.portals)),
+                                 breadcrumbs(crumbs, settings)))
 
 
 def _groups(content: Content, procedures: list[Procedure]) -> list[tuple[Any, list[Procedure]]]:
@@ -93,7 +122,7 @@ def _groups(content: Content, procedures: list[Procedure]) -> list[tuple[Any, li
 
 
 def _listing(content: Content, src_uri: str, title: str, procedures: list[Procedure], *, kind: str,
-             description: str, in_nav: bool = False, **extra: Any) -> PageSpec:
+             description: str, share: Share, in_nav: bool = False, **extra: Any) -> PageSpec:
     in_force = [p for p in procedures if p.in_force]
     retired = [p for p in procedures if not p.in_force]
     return PageSpec(
@@ -102,6 +131,7 @@ def _listing(content: Content, src_uri: str, title: str, procedures: list[Proced
         template="tthc-list.html",
         description=description,
         in_nav=in_nav,
+        share=share,
         context={
             "kind": kind,
             "heading": title,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
@@ -26,7 +27,8 @@ from cchc.csp import add_policy  # noqa: E402
 from cchc.dates import build_now, format_date, format_datetime  # noqa: E402
 from cchc.errors import ContentErrors  # noqa: E402
 from cchc.images import render_thumbnail  # noqa: E402
-from cchc.plan import PageSpec, home_context, plan_files, plan_pages  # noqa: E402
+from cchc.cards import render_all  # noqa: E402
+from cchc.plan import PageSpec, docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
 
 
@@ -37,6 +39,7 @@ class _State:
         self.command = command
         self.content: Content | None = None
         self.specs: dict[str, PageSpec] = {}
+        self.cards: dict[str, object] = {}  # share-card URL → Card
 
 
 state = _State()
@@ -59,7 +62,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         state.content = load_content(settings, build_now(), preview=preview)
     except ContentErrors as errors:
         raise PluginError(errors.report()) from None
-    state.specs = {spec.src_uri: spec for spec in plan_pages(state.content)}
+    specs = plan_pages(state.content)
+    state.specs = {spec.src_uri: spec for spec in specs}
+    state.cards = plan_cards(state.content, specs)
     return config
 
 
@@ -84,6 +89,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         File.generated(config, uri, content=data, inclusion=InclusionLevel.NOT_IN_NAV)
         for uri, data in plan_files(content).items()
     ]
+    cards = render_all(state.cards, content.settings.root / ".cache" / "cards")
+    generated += [
+        File.generated(config, uri, content=data, inclusion=InclusionLevel.NOT_IN_NAV)
+        for uri, data in cards.items()
+    ]
     cache = content.settings.root / ".cache" / "thumbs"
     generated += [
         File.generated(config, thumb.src_uri, content=render_thumbnail(thumb.source, cache),
@@ -102,6 +112,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_env(env, config: MkDocsConfig, files: Files):
     env.filters["vn_date"] = format_date
     env.filters["vn_datetime"] = format_datetime
+    # Jinja's urlencode keeps "/" as is; a URL inside a query string wants everything encoded.
+    env.filters["url_param"] = lambda value: quote(str(value), safe="")
     return env
 
 
@@ -121,18 +133,27 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     spec = state.specs.get(page.file.src_uri)
     if spec is not None:
         context["cchc"] = spec.context
-    elif page.is_homepage:
+        context["cchc_share"] = spec.share
+        return context
+    if page.is_homepage:
         context["cchc"] = home_context(state.content)
+    description = page.meta.get("description") or config.site_description or ""
+    context["cchc_share"] = docs_share(state.content, page.url, page.title or config.site_name, description)
     return context
 
 
+def _policy(output: str) -> str:
+    settings = state.content.settings
+    return add_policy(output, settings.frame_hosts, settings.script_hosts)
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return add_policy(output, state.content.settings.embed_hosts)
+    return _policy(output)
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     # 404.html is rendered as a theme template, not as a page.
-    return add_policy(output, state.content.settings.embed_hosts) if template_name.endswith(".html") else output
+    return _policy(output) if template_name.endswith(".html") else output
 
 
 def on_serve(server, config: MkDocsConfig, builder):

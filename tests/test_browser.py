@@ -5,7 +5,7 @@ import os
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 
@@ -81,3 +81,22 @@ def test_hotline_is_one_tap_on_the_home_page(browser, server):
     box = link.bounding_box()
     assert box["y"] + box["height"] <= 740  # above the fold
     page.close()
+
+
+def test_share_bar_copies_the_link_and_points_facebook_at_the_page(browser, server, demo_content):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
+    page = context.new_page()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
+    procedure = demo_content.procedures[0]
+    page.goto(server + procedure.url, wait_until="networkidle")
+    canonical = demo_content.settings.site_url + procedure.url
+    page.click(".cchc-share__copy")
+    page.wait_for_function("document.querySelector('.cchc-share__status').textContent.length > 0")
+    assert page.inner_text(".cchc-share__status") == "Đã sao chép liên kết."
+    assert page.evaluate("navigator.clipboard.readText()") == canonical
+    facebook = page.get_attribute(".cchc-share a[href*='facebook.com']", "href")
+    assert facebook == "https://www.facebook.com/sharer/sharer.php?u=" + quote(canonical, safe="")
+    assert hosts == {"127.0.0.1"}  # Facebook is a plain link: nothing is fetched from it
+    context.close()

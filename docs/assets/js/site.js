@@ -4,7 +4,8 @@
      mirrored in the URL so a filtered list can be shared:
      /tthc/?tu-khoa=cap+giay+phep&linh-vuc=duoc-pham (not "q", which
      Material takes as a query for its own search box)
-   - A print button on procedure and handbook pages. */
+   - A print button on procedure and handbook pages.
+   - The share bar (posts, categories, procedures). */
 (function () {
   "use strict";
 
@@ -78,6 +79,48 @@
       return (!v.loai || row.getAttribute("data-change") === v.loai) &&
         (!v["linh-vuc"] || row.getAttribute("data-field") === v["linh-vuc"]);
     });
+  });
+
+  // Share bar: the phone's own share sheet, copy link, and Zalo's SDK only after a tap.
+  document.querySelectorAll("[data-cchc-share]").forEach(function (bar) {
+    var url = bar.getAttribute("data-url");
+    var title = bar.getAttribute("data-title");
+    var status = bar.querySelector(".cchc-share__status");
+    var native = bar.querySelector(".cchc-share__native");
+    if (navigator.share) {
+      native.hidden = false;
+      native.addEventListener("click", function () {
+        navigator.share({ title: title, url: url }).catch(function () {});
+      });
+    }
+    var copy = bar.querySelector(".cchc-share__copy");
+    if (navigator.clipboard && window.isSecureContext) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(url).then(function () {
+          status.textContent = "Đã sao chép liên kết.";
+        }, function () {
+          status.textContent = "Không sao chép được; hãy sao chép địa chỉ trên thanh trình duyệt.";
+        });
+      });
+    }
+    var zalo = bar.querySelector(".cchc-share__zalo");
+    if (zalo) {
+      zalo.addEventListener("click", function () {
+        var holder = document.createElement("div");
+        holder.className = "zalo-share-button";
+        holder.setAttribute("data-href", url);
+        holder.setAttribute("data-oaid", zalo.getAttribute("data-oaid"));
+        holder.setAttribute("data-layout", "1");
+        holder.setAttribute("data-color", "blue");
+        holder.setAttribute("data-customize", "false");
+        zalo.replaceWith(holder);
+        var sdk = document.createElement("script");
+        sdk.src = "https://sp.zalo.me/plugins/sdk.js";
+        sdk.async = true;
+        document.body.appendChild(sdk);
+      });
+    }
   });
 
   document.querySelectorAll(".cchc-print").forEach(function (button) {
