@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 SIZE = (1200, 630)
-_VERSION = "card-v1"  # change when the drawing below changes
+_VERSION = "card-v2"  # change when the drawing below changes
 _BLUE, _DARK, _WHITE, _SOFT, _MUTED = (11, 92, 138), (16, 34, 46), (255, 255, 255), (238, 244, 248), (74, 85, 96)
 _BADGE = {"toan_trinh": ((223, 243, 228), (17, 83, 43)), "mot_phan": ((227, 238, 250), (13, 61, 107))}
 _MARGIN = 72
@@ -105,7 +105,13 @@ def draw(card: Card) -> bytes:
     y += 18
     if card.detail:
         detail = _font("Regular", 34)
-        pen.text((_MARGIN, y), wrap(card.detail, detail, width)[0], font=detail, fill=_MUTED)
+        lines = wrap(card.detail, detail, width)
+        text = lines[0]
+        if len(lines) > 1:  # one line only, ended at a word with "…"
+            while detail.getlength(text + " …") > width and " " in text:
+                text = text.rsplit(" ", 1)[0]
+            text += " …"
+        pen.text((_MARGIN, y), text, font=detail, fill=_MUTED)
         y += 52
     if card.badge:
         badge = _font("Bold", 30)
