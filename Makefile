@@ -19,20 +19,22 @@ $(STAMP): requirements.txt requirements-test.txt
 	$(BIN)/pip install --disable-pip-version-check --quiet -r requirements-test.txt
 	touch $@
 
-# Checking tools only (Nu Html Checker, axe-core, Lighthouse), pinned by
-# package-lock.json; --ignore-scripts: nothing may download a browser.
+# npm packages, pinned by package-lock.json: Pagefind builds the search index;
+# the Nu Html Checker, axe-core and Lighthouse run in make verify.
+# --ignore-scripts: nothing may download a browser or a binary of its own
+# (Pagefind's binary comes inside its registry package).
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 # Build into a scratch folder and swap it in only on success, so a content
 # error never leaves a partial or stale-mixed site/ behind.
-build: $(STAMP)
+build: $(STAMP) $(NODE_STAMP)
 	rm -rf .site-tmp
 	$(BIN)/python -m mkdocs build --strict --site-dir .site-tmp || { rm -rf .site-tmp; exit 1; }
 	rm -rf site && mv .site-tmp site
 
-serve: $(STAMP)
+serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 check: $(STAMP)

@@ -28,7 +28,9 @@ def _inline_hashes(html: str) -> list[str]:
 
 
 def policy(html: str, frame_hosts: frozenset[str] = frozenset(), script_hosts: frozenset[str] = frozenset()) -> str:
-    scripts = " ".join(["'self'", *_inline_hashes(html), *(f"https://{h}" for h in sorted(script_hosts))])
+    # 'wasm-unsafe-eval': Pagefind's search runs as WebAssembly (only on the search page, but harmless elsewhere).
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *_inline_hashes(html),
+                        *(f"https://{h}" for h in sorted(script_hosts))])
     frames = " ".join(f"https://{h}" for h in sorted(frame_hosts)) or "'none'"
     return "; ".join([
         "default-src 'self'",

@@ -159,7 +159,7 @@ def _qa_page(content: Content) -> PageSpec:
     return PageSpec(
         src_uri="hoi-dap/index.md",
         title="Hỏi – đáp",
-        template="main.html",
+        template="qa.html",
         markdown="\n".join(parts),
         description="Giải đáp những câu hỏi thường gặp về thủ tục hành chính và dịch vụ công trực tuyến.",
         in_nav=True,

@@ -9,6 +9,7 @@ from .feeds import CHANGELOG_FEED, NEWS_FEED, changelog_atom, news_rss
 from .opendata import data_files
 from .news_pages import category_feed_url, home_context, plan_news_pages
 from .pagespec import PageSpec
+from .search_page import plan_search_page
 from .share import Share
 from .site_share import SITE_CARD_URL, site_card, site_share
 from .tthc_pages import plan_procedure_pages
@@ -42,4 +43,5 @@ def docs_share(content: Content, url: str, title: str, description: str) -> Shar
 
 
 def plan_pages(content: Content) -> list[PageSpec]:
-    return plan_news_pages(content) + plan_procedure_pages(content) + plan_changelog_pages(content)
+    return (plan_news_pages(content) + plan_procedure_pages(content) + plan_changelog_pages(content)
+            + [plan_search_page(content)])

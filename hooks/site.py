@@ -28,6 +28,7 @@ from cchc.dates import build_now, format_date, format_datetime  # noqa: E402
 from cchc.errors import ContentErrors  # noqa: E402
 from cchc.images import render_thumbnail  # noqa: E402
 from cchc.cards import render_all  # noqa: E402
+from cchc.search_index import SearchIndexError, add_d_variants, build_index, code_variants  # noqa: E402
 from cchc.plan import PageSpec, docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
 
@@ -114,6 +115,7 @@ def on_env(env, config: MkDocsConfig, files: Files):
     env.filters["vn_datetime"] = format_datetime
     # Jinja's urlencode keeps "/" as is; a URL inside a query string wants everything encoded.
     env.filters["url_param"] = lambda value: quote(str(value), safe="")
+    env.filters["code_variants"] = code_variants
     return env
 
 
@@ -148,12 +150,19 @@ def _policy(output: str) -> str:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return _policy(output)
+    return _policy(add_d_variants(output))
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     # 404.html is rendered as a theme template, not as a page.
     return _policy(output) if template_name.endswith(".html") else output
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    try:
+        build_index(Path(config.site_dir))
+    except SearchIndexError as error:
+        raise PluginError(str(error)) from None
 
 
 def on_serve(server, config: MkDocsConfig, builder):

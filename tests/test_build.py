@@ -30,7 +30,7 @@ def test_every_url_exists(demo_site, demo_content):
     urls = ["", "tin-tuc/", "lien-he/", "hoi-dap/", "tthc/", "tthc/so-tay/"]
     urls += [p.url for p in c.procedures] + [f.url for f in c.fields]
     urls += [f"tthc/{alias}/" for p in c.procedures for alias in p.aliases]
-    urls += ["tthc/thay-doi/"] + [d.url for d in c.decisions]
+    urls += ["tthc/thay-doi/", "tim-kiem/"] + [d.url for d in c.decisions]
     urls += [f"tthc/thay-doi/{year}/" for year in {d.signed.year for d in c.decisions}]
     urls += [p.url for p in c.posts]
     urls += [f"tin-tuc/trang/{n}/" for n in range(2, -(-len(c.posts) // per_page) + 1)]
@@ -197,7 +197,7 @@ def test_make_build_keeps_no_partial_site(project):
     shutil.copy(ROOT / "Makefile", project.path / "Makefile")
     project.post("2024-03-07-tin-thu")
     project.write("docs/loi.md", "# Lỗi\n\n[hỏng](khong-co.md)\n")
-    make = ["make", "build", "STAMP=", f"BIN={ROOT / '.venv' / 'bin'}", f"PYTHONPATH={ROOT}"]
+    make = ["make", "build", "STAMP=", "NODE_STAMP=", f"BIN={ROOT / '.venv' / 'bin'}", f"PYTHONPATH={ROOT}"]
     result = subprocess.run(make, cwd=project.path, env=run_env(), capture_output=True, text=True)
     assert result.returncode != 0 and "khong-co.md" in result.stderr + result.stdout
     assert not (project.path / "site").exists() and not (project.path / ".site-tmp").exists()

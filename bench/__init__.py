@@ -1,0 +1,1 @@
+"""Benchmark and synthetic-site tools (make bench). Not part of the site."""
