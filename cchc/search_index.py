@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAGEFIND = ROOT / "node_modules" / ".bin" / "pagefind"
 BODY = "data-pagefind-body"
+IGNORE = "data-pagefind-ignore"
 _WORD = re.compile(r"\w*[đĐ]\w*")
 _BODY_TAG = re.compile(rf"<[a-z]+\s[^>]*\b{BODY}\b[^>]*>")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -36,26 +37,33 @@ def code_variants(code: str | None) -> str:
 
 
 class _BodyText(HTMLParser):
-    """Text inside the element marked data-pagefind-body."""
+    """Text Pagefind indexes: inside data-pagefind-body, outside data-pagefind-ignore."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.depth = 0
+        self.depth = 0  # nesting below the body element, 0 outside it
+        self.ignored_at = 0  # depth where an ignored subtree started, 0 if none
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
+        names = {name for name, _ in attrs}
         if self.depth:
-            if tag not in _VOID:
-                self.depth += 1
-        elif any(name == BODY for name, _ in attrs) and tag not in _VOID:
+            self.depth += 1
+            if IGNORE in names and not self.ignored_at:
+                self.ignored_at = self.depth
+        elif BODY in names:
             self.depth = 1
 
     def handle_endtag(self, tag):
         if self.depth and tag not in _VOID:
+            if self.ignored_at == self.depth:
+                self.ignored_at = 0
             self.depth -= 1
 
     def handle_data(self, data):
-        if self.depth:
+        if self.depth and not self.ignored_at:
             self.parts.append(data)
 
 
@@ -64,7 +72,7 @@ def d_variants(html: str) -> str:
     parser = _BodyText()
     parser.feed(html)
     words = _WORD.findall(" ".join(parser.parts))
-    return " ".join(dict.fromkeys(w.replace("đ", "d").replace("Đ", "D") for w in words))
+    return " ".join(dict.fromkeys(w.lower().replace("đ", "d") for w in words))  # Pagefind lowercases anyway
 
 
 def add_d_variants(html: str) -> str:
