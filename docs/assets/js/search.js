@@ -106,6 +106,10 @@ async function search() {
 
 const initial = new URLSearchParams(location.search);
 Array.from(form.elements).forEach((el) => { if (el.name && initial.has(el.name)) el.value = initial.get(el.name); });
+// Filters stay folded on a phone unless the shared URL uses them.
+if ([...FILTERS, "sap-xep"].some((name) => initial.get(name))) {
+  document.querySelector("[data-cchc-search-options]").open = true;
+}
 let timer = null;
 form.addEventListener("submit", (event) => { event.preventDefault(); search(); });
 form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 250); });
