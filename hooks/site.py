@@ -22,14 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from cchc.cards import Card, render_all  # noqa: E402
 from cchc.content import Content, load_content  # noqa: E402
 from cchc.csp import add_policy  # noqa: E402
 from cchc.dates import build_now, format_date, format_datetime  # noqa: E402
 from cchc.errors import ContentErrors  # noqa: E402
 from cchc.images import render_thumbnail  # noqa: E402
-from cchc.cards import render_all  # noqa: E402
-from cchc.search_index import SearchIndexError, add_d_variants, build_index, code_variants  # noqa: E402
 from cchc.plan import PageSpec, docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
+from cchc.search_index import SearchIndexError, add_d_variants, build_index, code_variants  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
 
 
@@ -40,7 +40,7 @@ class _State:
         self.command = command
         self.content: Content | None = None
         self.specs: dict[str, PageSpec] = {}
-        self.cards: dict[str, object] = {}  # share-card URL → Card
+        self.cards: dict[str, Card] = {}  # share-card URL → what it shows
 
 
 state = _State()
@@ -119,6 +119,11 @@ def on_env(env, config: MkDocsConfig, files: Files):
     return env
 
 
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    # 404.html and sitemap.xml are theme templates, built before the pages.
+    return _policy(output) if template_name.endswith(".html") else output
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     spec = state.specs.get(page.file.src_uri)
     if spec is not None:
@@ -151,11 +156,6 @@ def _policy(output: str) -> str:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return _policy(add_d_variants(output))
-
-
-def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
-    # 404.html is rendered as a theme template, not as a page.
-    return _policy(output) if template_name.endswith(".html") else output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
