@@ -29,6 +29,3 @@ def make_slug(text: str) -> str:
     # turns it into "d"; NFC first so decomposed input gives the same slug.
     return slugify(unicodedata.normalize("NFC", text))
 
-
-def is_slug(text: str) -> bool:
-    return bool(text) and make_slug(text) == text
