@@ -71,7 +71,7 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
     which templates mark as such.
     """
     content_dir, root = settings.content_dir, settings.root
-    categories, errors = load_terms(content_dir / "categories.yml", root, "categories", Category)
+    categories, errors = load_terms(content_dir / "categories.yml", root, "categories", "categories", Category)
     if errors:  # every post would then fail on its category: report the cause only
         raise ContentErrors(errors)
     loader = PostLoader(content_dir, root, categories, now, settings.embed_hosts)
@@ -81,7 +81,7 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
     errors += qa_errors
     fields, procedures, decisions = TermIndex([]), [], []
     if (content_dir / "tthc").is_dir() or (content_dir / "linh-vuc.yml").is_file():
-        fields, field_errors = load_terms(content_dir / "linh-vuc.yml", root, "fields", Field)
+        fields, field_errors = load_terms(content_dir / "linh-vuc.yml", root, "fields", "fields", Field)
         if field_errors:  # every record would then fail on its field: report the cause only
             raise ContentErrors(errors + field_errors)
         tthc = ProcedureLoader(content_dir, root, fields, settings.department["province_code"])

@@ -93,9 +93,9 @@ class ProcedureLoader:
             fail(("replaced_by",), "chỉ ghi replaced_by khi status: thay_the")
         if data["online"]["level"] == "khong" and any(c["channel"] == "truc_tuyen" for c in data["channels"]):
             fail(("online", "level"), "có cách thức “truc_tuyen” thì mức dịch vụ công trực tuyến không thể là “khong”")
-        steps = data["steps"]
-        if len({isinstance(step, str) for step in steps}) > 1:
-            fail(("steps",), "hoặc mọi bước là một dòng chữ, hoặc mọi mục là một trường hợp {case, steps}; không trộn hai kiểu")
+        if ("steps" in data) == ("steps_by_case" in data):
+            fail(("steps",), "ghi đúng một trong hai: steps (các bước) hoặc steps_by_case (các bước theo từng "
+                             "trường hợp)" + ("; đang có cả hai" if "steps" in data else "; đang thiếu cả hai"))
         seen_channels: dict[str, int] = {}
         for index, channel in enumerate(data["channels"]):
             if channel["channel"] in seen_channels:
@@ -126,7 +126,7 @@ class ProcedureLoader:
             type=data["type"].strip(),
             field=field,
             stated_status=status,
-            steps=_step_groups(steps),
+            steps=_step_groups(data),
             channels=tuple(_channel(c) for c in data["channels"]),
             dossier_sets=data["dossier"]["sets"],
             dossier=dossier,
@@ -203,10 +203,10 @@ class ProcedureLoader:
         return ContentError(procedure.source, line, schema.dotted(path), message)
 
 
-def _step_groups(steps: list) -> tuple[StepGroup, ...]:
-    if all(isinstance(step, str) for step in steps):
-        return (StepGroup("", tuple(s.strip() for s in steps)),)
-    return tuple(StepGroup(g["case"].strip(), tuple(s.strip() for s in g["steps"])) for g in steps)
+def _step_groups(data: dict) -> tuple[StepGroup, ...]:
+    if "steps" in data:
+        return (StepGroup("", tuple(s.strip() for s in data["steps"])),)
+    return tuple(StepGroup(g["case"].strip(), tuple(s.strip() for s in g["steps"])) for g in data["steps_by_case"])
 
 
 def _channel(data: dict) -> Channel:

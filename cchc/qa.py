@@ -20,16 +20,17 @@ def load_qa(path: Path, root: Path, embed_hosts: frozenset[str] = frozenset()) -
         doc = load_yaml(read_text(path, source), source)
     except ContentError as error:
         return [], [error]
-    data = schema.restore_text(doc.data or [], schema.load_schema("qa"), doc)
+    data = schema.restore_text(doc.data or {"questions": []}, schema.load_schema("qa"), doc)
     errors = schema.validate(data, "qa", doc, source)
     if errors:
         return [], errors
-    for index, item in enumerate(data):
-        line = doc.line_of((index, "answer"))
-        if "\n" in doc.raw.get((index, "answer"), ""):
+    for index, item in enumerate(data["questions"]):
+        path = ("questions", index, "answer")
+        line = doc.line_of(path)
+        if "\n" in doc.raw.get(path, ""):
             line += 1  # a block scalar (answer: |) starts on the next line
-        errors += check_markdown_html(item["answer"], source, line, f"[{index + 1}].answer", embed_hosts)
+        errors += check_markdown_html(item["answer"], source, line, schema.dotted(path), embed_hosts)
     if errors:
         return [], errors
-    items = [QAItem(i["question"].strip(), i["answer"].strip(), i.get("topic", "").strip()) for i in data]
+    items = [QAItem(i["question"].strip(), i["answer"].strip(), i.get("topic", "").strip()) for i in data["questions"]]
     return items, []

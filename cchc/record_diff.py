@@ -49,7 +49,7 @@ def _documents(data: dict) -> dict[str, dict]:
 
 
 def _steps(data: dict) -> list:
-    return data.get("steps") or []
+    return data.get("steps") or data.get("steps_by_case") or []
 
 
 def diff_records(old: dict[str, Any], new: dict[str, Any], field_names: dict[str, str]) -> list[str]:

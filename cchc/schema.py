@@ -69,17 +69,24 @@ def restore_text(value: Any, schema: dict[str, Any], doc: YamlDoc, path: tuple =
     """Give back the typed characters where the schema expects text.
 
     ``title: 2024`` or ``hotline: 1900`` load as integers; a field the schema
-    types as text gets the exact characters instead.
+    types as text gets the exact characters instead. Optional fields left
+    empty are dropped: the web editor writes ``image: ""`` or ``fees: []``
+    once a field has been touched and cleared, which means "not given".
     """
     if isinstance(value, dict):
-        props = schema.get("properties", {})
-        return {k: restore_text(v, props.get(k, {}), doc, path + (k,)) for k, v in value.items()}
+        props, required = schema.get("properties", {}), set(schema.get("required", ()))
+        return {k: restore_text(v, props.get(k, {}), doc, path + (k,)) for k, v in value.items()
+                if k in required or not _empty(v)}
     if isinstance(value, list):
         items = schema.get("items", {})
         return [restore_text(v, items, doc, path + (i,)) for i, v in enumerate(value)]
     if _typed_as_text(schema) and isinstance(value, (int, bool)) and path in doc.raw:
         return doc.raw[path]
     return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {} or (isinstance(value, str) and not value.strip())
 
 
 def _message(error: ValidationError) -> tuple[tuple, str]:

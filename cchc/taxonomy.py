@@ -42,7 +42,9 @@ class TermIndex(Generic[T]):
         return len(self.ordered)
 
 
-def load_terms(path: Path, root: Path, schema_name: str, make: Callable[..., T]) -> tuple[TermIndex[T], list[ContentError]]:
+def load_terms(path: Path, root: Path, schema_name: str, key: str,
+               make: Callable[..., T]) -> tuple[TermIndex[T], list[ContentError]]:
+    """Terms listed under ``key`` (the web editor edits files whose top level is a mapping)."""
     source = display_path(path, root)
     if not path.is_file():
         return TermIndex([]), [ContentError(source, None, "", "thiếu tệp danh sách này")]
@@ -55,15 +57,16 @@ def load_terms(path: Path, root: Path, schema_name: str, make: Callable[..., T])
     if errors:
         return TermIndex([]), errors
     terms, seen = [], {}
-    for index, item in enumerate(data):
-        for key in ("slug", "name"):
-            value = item[key] if key == "slug" else item[key].casefold()
+    for index, item in enumerate(data[key]):
+        for name in ("slug", "name"):
+            value = item[name] if name == "slug" else item[name].casefold()
+            line = doc.line_of((key, index, name))
             if value in seen:
                 errors.append(ContentError(
-                    source, doc.line_of((index, key)), f"[{index + 1}].{key}",
-                    f"“{item[key]}” trùng với mục ở dòng {seen[value]}; mỗi mục một {key} riêng",
+                    source, line, schema.dotted((key, index, name)),
+                    f"“{item[name]}” trùng với mục ở dòng {seen[value]}; mỗi mục một {name} riêng",
                 ))
-            seen[value] = doc.line_of((index, key))
+            seen[value] = line
         terms.append(make(
             name=item["name"].strip(),
             slug=item["slug"],

@@ -88,16 +88,16 @@ CASES = {
                       f"{POST}:6: image: không tìm thấy tệp ảnh “khong-co.jpg”"),
     "missing-attachment": (post(body="Tải [kế hoạch](ke-hoach.pdf).\n"), f"{POST}:8: liên kết: không tìm thấy tệp “ke-hoach.pdf”"),
     # -- configuration --
-    "duplicate-category": (lambda p: p.write("content/categories.yml", "- {name: Tin A, slug: tin-a}\n- {name: Tin B, slug: tin-a}\n"),
-                           "content/categories.yml:2: [2].slug: “tin-a” trùng với mục ở dòng 1"),
+    "duplicate-category": (lambda p: p.write("content/categories.yml", "categories:\n- {name: Tin A, slug: tin-a}\n- {name: Tin B, slug: tin-a}\n"),
+                           "content/categories.yml:3: categories[2].slug: “tin-a” trùng với mục ở dòng 2"),
     "empty-categories": (lambda p: p.write("content/categories.yml", "# chưa có gì\n"),
-                         "content/categories.yml: phải là danh sách"),
-    "bad-field-slug": (lambda p: p.write("content/linh-vuc.yml", "- {name: Dược phẩm, slug: Dược Phẩm}\n"),
-                       "content/linh-vuc.yml:1: [1].slug: không đúng định dạng"),
-    "qa-missing-answer": (lambda p: p.write("content/hoi-dap.yml", '- question: "Nộp hồ sơ ở đâu?"\n'),
-                          "content/hoi-dap.yml:1: [1].answer: thiếu trường bắt buộc"),
-    "qa-script": (lambda p: p.write("content/hoi-dap.yml", '- question: "Nộp ở đâu?"\n  answer: |\n    Tại đây.\n    <script>x()</script>\n'),
-                  "content/hoi-dap.yml:4: [1].answer: không được dùng thẻ <script>"),
+                         "content/categories.yml: phải là nhóm trường"),
+    "bad-field-slug": (lambda p: p.write("content/linh-vuc.yml", "fields:\n- {name: Dược phẩm, slug: Dược Phẩm}\n"),
+                       "content/linh-vuc.yml:2: fields[1].slug: không đúng định dạng"),
+    "qa-missing-answer": (lambda p: p.write("content/hoi-dap.yml", 'questions:\n- question: "Nộp hồ sơ ở đâu?"\n'),
+                          "content/hoi-dap.yml:2: questions[1].answer: thiếu trường bắt buộc"),
+    "qa-script": (lambda p: p.write("content/hoi-dap.yml", 'questions:\n- question: "Nộp ở đâu?"\n  answer: |\n    Tại đây.\n    <script>x()</script>\n'),
+                  "content/hoi-dap.yml:5: questions[1].answer: không được dùng thẻ <script>"),
     # -- procedures --
     "record-yaml-syntax": (record('name: "Cấp giấy phép', 'name: Cấp: giấy phép'), f"{RECORD}:4: lỗi cú pháp YAML"),
     "record-wrong-type": (record("  sets: 1", '  sets: "một"'), f"{RECORD}:24: dossier.sets: phải là số nguyên, đang là “một”"),
@@ -166,7 +166,7 @@ def test_html_in_every_text_field_is_escaped(site_src):
     Image.new("RGB", (640, 360), "teal").save(site_src.path / "content/news/2024/anh.png")
     site_src.post("2024-03-07-tin-thu", title=f"Tiêu đề {PAYLOAD}", summary=f"Tóm tắt đủ dài {PAYLOAD}",
                   extra=f"author: '{PAYLOAD}'\ntags: ['{PAYLOAD}']\nimage: anh.png\nimage_alt: 'Ảnh {PAYLOAD}'\n")
-    site_src.write("content/hoi-dap.yml", f"- question: 'Hỏi {PAYLOAD}'\n  topic: 'Nhóm {PAYLOAD}'\n  answer: Trả lời.\n")
+    site_src.write("content/hoi-dap.yml", f"questions:\n- question: 'Hỏi {PAYLOAD}'\n  topic: 'Nhóm {PAYLOAD}'\n  answer: Trả lời.\n")
     edit(site_src, RECORD, 'name: "Cấp giấy phép hành nghề khám bệnh, chữa bệnh đối với bác sỹ"', f"name: 'Thủ tục {PAYLOAD}'")
     edit(site_src, RECORD, 'receiving_address: "Trung tâm Phục vụ hành chính công tỉnh"', f"receiving_address: 'Địa chỉ {PAYLOAD}'")
     edit(site_src, RECORD, 'results: ["Giấy phép hành nghề khám bệnh, chữa bệnh"]', f"results: ['Kết quả {PAYLOAD}']")

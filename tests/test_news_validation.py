@@ -166,34 +166,36 @@ def test_empty_body(project):
 def test_every_error_is_reported_at_once(project):
     project.post("2024-03-07-tin-thu", date="2024-13-01")
     project.post("2024-03-08-tin-khac", category="khong-co")
-    project.write("content/hoi-dap.yml", "- question: Hỏi gì?\n")
+    project.write("content/hoi-dap.yml", "questions:\n  - question: Hỏi gì?\n")
     errors = errors_of(project)
     assert {(e.path, e.field) for e in errors} == {
         (FILE, "date"),
         ("content/news/2024/2024-03-08-tin-khac.md", "category"),
-        ("content/hoi-dap.yml", "[1].answer"),
+        ("content/hoi-dap.yml", "questions[1].answer"),
     }
 
 
 def test_categories_file_errors(project):
     project.write("content/categories.yml", """
-        - name: Tin A
-          slug: tin-a
-        - name: Tin B
-          slug: Tin B
-        - name: Tin A
-          slug: tin-c
+        categories:
+          - name: Tin A
+            slug: tin-a
+          - name: Tin B
+            slug: Tin B
+          - name: Tin A
+            slug: tin-c
         """)
     errors = errors_of(project)
-    assert [(e.path, e.line, e.field) for e in errors] == [("content/categories.yml", 4, "[2].slug")]
+    assert [(e.path, e.line, e.field) for e in errors] == [("content/categories.yml", 5, "categories[2].slug")]
     project.write("content/categories.yml", """
-        - name: Tin A
-          slug: tin-a
-        - name: Tin a
-          slug: tin-a
+        categories:
+          - name: Tin A
+            slug: tin-a
+          - name: Tin a
+            slug: tin-a
         """)
     errors = errors_of(project)
-    assert {(e.line, e.field) for e in errors} == {(3, "[2].name"), (4, "[2].slug")}
+    assert {(e.line, e.field) for e in errors} == {(4, "categories[2].name"), (5, "categories[2].slug")}
 
 
 def test_site_identity_errors_name_the_field(project):

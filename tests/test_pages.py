@@ -64,12 +64,13 @@ def test_pagination_follows_settings(project):
 
 def test_qa_is_escaped_and_grouped(project):
     project.write("content/hoi-dap.yml", """
-        - question: "Lệ phí <b>bao nhiêu</b>?"
-          topic: "Phí, lệ phí"
-          answer: "Xem **biểu phí**."
-        - question: "Nộp ở đâu?"
-          topic: "Nộp hồ sơ"
-          answer: "Tại Bộ phận Một cửa."
+        questions:
+          - question: "Lệ phí <b>bao nhiêu</b>?"
+            topic: "Phí, lệ phí"
+            answer: "Xem **biểu phí**."
+          - question: "Nộp ở đâu?"
+            topic: "Nộp hồ sơ"
+            answer: "Tại Bộ phận Một cửa."
         """)
     spec = next(s for s in plan_pages(load(project)) if s.src_uri == "hoi-dap/index.md")
     assert "## Phí, lệ phí" in spec.markdown and "## Nộp hồ sơ" in spec.markdown

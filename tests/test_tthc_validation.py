@@ -137,10 +137,23 @@ def test_online_channel_without_online_service(project):
     assert only_error(project).field == "online.level"
 
 
-def test_mixed_step_styles(project):
-    project.procedure(replace={'  - "Bước 2: Sở Y tế thẩm định hồ sơ và trả kết quả."':
-                               '  - case: "Trường hợp cấp lại"\n    steps: ["Bước 1: Nộp đơn cấp lại."]'})
-    assert only_error(project).field == "steps"
+def test_steps_and_steps_by_case_are_exclusive(project):
+    project.procedure(replace={"steps:": 'steps_by_case:\n  - case: "Trường hợp cấp lại"\n    steps: ["Bước 1: Nộp đơn cấp lại."]\nsteps:'})
+    error = only_error(project)
+    assert error.field == "steps" and "đang có cả hai" in error.message
+    project.procedure(replace={"steps:": "old_steps:"})
+    errors = errors_of(project)
+    assert any(e.field == "old_steps" and "“steps”" in e.message for e in errors)  # a typo is named, not ignored
+
+
+def test_steps_by_case(project):
+    project.procedure(replace={
+        'steps:\n  - "Bước 1: Nộp hồ sơ tại Trung tâm Phục vụ hành chính công hoặc trực tuyến."\n'
+        '  - "Bước 2: Sở Y tế thẩm định hồ sơ và trả kết quả."':
+        'steps_by_case:\n  - case: "Cấp mới"\n    steps: ["Bước 1: Nộp đơn cấp mới."]\n'
+        '  - case: "Cấp lại"\n    steps: ["Bước 1: Nộp đơn cấp lại.", "Bước 2: Nhận kết quả."]'})
+    (procedure,) = load(project).procedures
+    assert [(g.case, len(g.steps)) for g in procedure.steps] == [("Cấp mới", 1), ("Cấp lại", 2)]
 
 
 def test_file_name_of_a_record_without_code(project):
