@@ -11,7 +11,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build serve test check verify clean
+.PHONY: build serve edit test check verify clean new-tin new-tthc new-quyet-dinh
 .DEFAULT_GOAL := build
 
 $(STAMP): requirements.txt requirements-test.txt
@@ -20,6 +20,7 @@ $(STAMP): requirements.txt requirements-test.txt
 	touch $@
 
 # npm packages, pinned by package-lock.json: Pagefind builds the search index;
+# Decap CMS is copied into site/admin/ and decap-server backs it in make edit;
 # the Nu Html Checker, axe-core and Lighthouse run in make verify.
 # --ignore-scripts: nothing may download a browser or a binary of its own
 # (Pagefind's binary comes inside its registry package).
@@ -37,10 +38,25 @@ build: $(STAMP) $(NODE_STAMP)
 serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000
 
+# Preview plus the web editor on this machine only: http://127.0.0.1:8000/admin/
+edit: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m cchc edit
+
 check: $(STAMP)
 	$(BIN)/python -m cchc check
 
+# New content files, named as the build expects:
+#   make new-tin TIEU_DE="Sở Y tế …"   make new-tthc TEN="Cấp …" [MA=1.004616]
+#   make new-quyet-dinh SO="1234/QĐ-UBND"
+new-tin: $(STAMP)
+	$(BIN)/python -m cchc new tin "$(TIEU_DE)"
+new-tthc: $(STAMP)
+	$(BIN)/python -m cchc new tthc "$(TEN)" $(if $(MA),--ma "$(MA)")
+new-quyet-dinh: $(STAMP)
+	$(BIN)/python -m cchc new quyet-dinh "$(SO)"
+
 test: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m cchc check
 	$(BIN)/python -m pytest
 	$(MAKE) verify
 

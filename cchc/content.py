@@ -88,12 +88,14 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
         procedures, tthc_assets = tthc.load_all()
         errors += tthc.errors
         assets += tthc_assets
-        if not tthc.errors:  # decisions point at records: check them against a sound set
-            decision_loader = DecisionLoader(content_dir, root, tthc, now)
+        decision_loader = DecisionLoader(content_dir, root, tthc, now)
+        if tthc.errors:  # decisions point at records: cross-check them only against a sound set
+            decision_loader.check_forms()
+        else:
             decisions = decision_loader.load_all(procedures)
-            errors += decision_loader.errors
-            if not errors:
-                describe_amendments(procedures, root, {f.slug: f.name for f in fields})
+        errors += decision_loader.errors
+        if not errors:
+            describe_amendments(procedures, root, {f.slug: f.name for f in fields})
 
     assets += [Asset(published_uri(path, content_dir), path) for path, _ in walk(content_dir / "media")]
     visible = [p for p in posts if preview or not (p.draft or p.scheduled)]

@@ -28,8 +28,8 @@ class DecisionLoader:
         self.errors: list[ContentError] = []
         self._docs: dict[str, YamlDoc] = {}
 
-    def load_all(self, procedures: list[Procedure]) -> list[Decision]:
-        decisions = []
+    def _files(self) -> list[Path]:
+        files = []
         for path, relative in walk(self.content_dir / "tthc" / FOLDER):
             if path.suffix.lower() not in (".yml", ".yaml"):
                 continue  # the decisions' PDFs are published as attachments
@@ -37,6 +37,20 @@ class DecisionLoader:
                 self.errors.append(ContentError(display_path(path, self.root), None, "tên tệp",
                                                 f"quyết định phải nằm ngay trong content/tthc/{FOLDER}/"))
                 continue
+            files.append(path)
+        return files
+
+    def check_forms(self) -> None:
+        """Syntax and schema only: what can be checked while some records are still broken."""
+        for path in self._files():
+            try:
+                self._read(path)
+            except ContentError as error:
+                self.errors.append(error)
+
+    def load_all(self, procedures: list[Procedure]) -> list[Decision]:
+        decisions = []
+        for path in self._files():
             try:
                 decision = self.load(path)
             except ContentError as error:
@@ -49,7 +63,7 @@ class DecisionLoader:
         self._derive(procedures, decisions)
         return decisions
 
-    def load(self, path: Path) -> Decision | None:
+    def _read(self, path: Path) -> tuple[str, YamlDoc, dict] | None:
         source = display_path(path, self.root)
         doc = load_yaml(read_text(path, source), source)
         if not isinstance(doc.data, dict):
@@ -59,6 +73,13 @@ class DecisionLoader:
         if errors:
             self.errors.extend(errors)
             return None
+        return source, doc, data
+
+    def load(self, path: Path) -> Decision | None:
+        read = self._read(path)
+        if read is None:
+            return None
+        source, doc, data = read
         self._docs[source] = doc
         before = len(self.errors)
 

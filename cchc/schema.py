@@ -109,6 +109,8 @@ def _message(error: ValidationError) -> tuple[tuple, str]:
                 lacking = [n for n in needed if n not in instance]
                 if lacking:
                     return (lacking[0],), f"khi có {_label(schema, key)} thì phải có cả {_label(schema, lacking[0])}"
+    if kind in ("minLength", "type", "minItems") and _empty(instance):
+        return (), "tệp đang trống" if not error.absolute_path else "chưa điền (trường bắt buộc)"
     if kind == "type":
         kinds = expected if isinstance(expected, list) else [expected]
         wanted = " hoặc ".join(_TYPE_NAMES.get(k, k) for k in kinds)

@@ -6,7 +6,7 @@ Site identity lives there and only there; templates read it through
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ class Settings:
     home_count: int = 6
     embed_hosts: frozenset[str] = frozenset()  # hosts whose iframes Markdown may embed
     zalo_oa_id: str = ""  # set: the share bar offers Zalo's own button (its SDK loads on tap)
+    editor: dict[str, Any] = field(default_factory=dict)  # web editor (/admin/) backend settings
 
     @property
     def script_hosts(self) -> frozenset[str]:
@@ -61,4 +62,5 @@ class Settings:
             home_count=news.get("home_count", 6),
             embed_hosts=frozenset(extra.get("embed_hosts") or ()),
             zalo_oa_id=str(extra.get("zalo_oa_id") or ""),
+            editor=dict(extra.get("editor") or {}),
         )

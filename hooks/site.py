@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from cchc.admin import AdminError, write_admin  # noqa: E402
 from cchc.cards import Card, render_all  # noqa: E402
+from cchc.cms import cms_config  # noqa: E402
 from cchc.content import Content, load_content  # noqa: E402
 from cchc.csp import add_policy  # noqa: E402
 from cchc.dates import build_now, format_date, format_datetime  # noqa: E402
@@ -159,9 +161,12 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    content = state.content
     try:
         build_index(Path(config.site_dir))
-    except SearchIndexError as error:
+        write_admin(Path(config.site_dir), cms_config(content.settings, content.categories, content.fields),
+                    config.site_name)
+    except (SearchIndexError, AdminError) as error:
         raise PluginError(str(error)) from None
 
 

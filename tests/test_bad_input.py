@@ -91,7 +91,7 @@ CASES = {
     "duplicate-category": (lambda p: p.write("content/categories.yml", "categories:\n- {name: Tin A, slug: tin-a}\n- {name: Tin B, slug: tin-a}\n"),
                            "content/categories.yml:3: categories[2].slug: “tin-a” trùng với mục ở dòng 2"),
     "empty-categories": (lambda p: p.write("content/categories.yml", "# chưa có gì\n"),
-                         "content/categories.yml: phải là nhóm trường"),
+                         "content/categories.yml: tệp đang trống"),
     "bad-field-slug": (lambda p: p.write("content/linh-vuc.yml", "fields:\n- {name: Dược phẩm, slug: Dược Phẩm}\n"),
                        "content/linh-vuc.yml:2: fields[1].slug: không đúng định dạng"),
     "qa-missing-answer": (lambda p: p.write("content/hoi-dap.yml", 'questions:\n- question: "Nộp hồ sơ ở đâu?"\n'),

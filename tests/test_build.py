@@ -27,7 +27,7 @@ def test_demo_content_is_rich_enough(demo_content):
 def test_every_url_exists(demo_site, demo_content):
     c = demo_content
     per_page = c.settings.per_page
-    urls = ["", "tin-tuc/", "lien-he/", "hoi-dap/", "tthc/", "tthc/so-tay/"]
+    urls = ["", "tin-tuc/", "lien-he/", "hoi-dap/", "tthc/", "tthc/so-tay/", "huong-dan/", "admin/"]
     urls += [p.url for p in c.procedures] + [f.url for f in c.fields]
     urls += [f"tthc/{alias}/" for p in c.procedures for alias in p.aliases]
     urls += ["tthc/thay-doi/", "tim-kiem/"] + [d.url for d in c.decisions]

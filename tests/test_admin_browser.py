@@ -1,0 +1,213 @@
+"""The web editor at /admin/, driven in Chromium against the local backend of `make edit`.
+
+An editor creates a news post and a procedure through the forms; the files
+land in the working copy with what was typed (YAML 1.1 traps included), pass
+`python -m cchc check`, and the rebuilt site shows them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import socket
+import subprocess
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from cchc.editing import server_command
+from conftest import Project
+from test_browser import browser  # noqa: F401  (module-scoped Chromium fixture)
+
+pytestmark = pytest.mark.browser
+
+POST_TITLE = "Tổng đài 1900: Sở Y tế trực từ 7:30 cả ngày thứ Bảy"
+PROCEDURE_NAME = "Cấp giấy xác nhận thử nghiệm biểu mẫu điện tử"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses with a TCP socket listening on ``port`` (from /proc/net/tcp*)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+def _serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+    class Quiet(SimpleHTTPRequestHandler):
+        extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def _wait_for(find, what: str, timeout: float = 20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = find()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"not written within {timeout} s: {what}")
+
+
+@pytest.fixture
+def editing(tmp_path):
+    """A project with the editor built in, decap-server on 127.0.0.1 and the site served."""
+    project = Project(tmp_path / "site-src", with_demo_content=False)
+    port = _free_port()
+    config = project.path / "mkdocs.yml"
+    config.write_text(re.sub(r"local_port: \d+", f"local_port: {port}", config.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    command, env = server_command(project.path, port)
+    log = tmp_path / "decap-server.log"
+    with open(log, "w") as out:
+        backend = subprocess.Popen(command, cwd=project.path, env=env, stdout=out, stderr=subprocess.STDOUT)
+    httpd, url = _serve(project.path / "site")
+    try:
+        _wait_for(lambda: _listening_addresses(port), "decap-server listening")
+        yield project, url, port
+    finally:
+        httpd.shutdown()
+        backend.terminate()
+        backend.wait(timeout=10)
+
+
+class Form:
+    """The few gestures an editor makes in Decap's forms, found by their Vietnamese labels."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def text(self, label: str, value: str) -> None:
+        self.page.get_by_label(label, exact=True).fill(value)
+
+    def choose(self, label: str, option: str) -> None:
+        self.page.get_by_label(label, exact=True).click()
+        self.page.keyboard.type(option)
+        self.page.keyboard.press("Enter")
+
+    def add(self, item: str) -> None:
+        self.page.get_by_role("button", name=f"Add {item}", exact=True).click()
+
+    def publish(self) -> None:
+        self.page.get_by_role("button", name="Công bố").click()
+        self.page.get_by_text("Công bố ngay").click()
+
+
+def test_admin_creates_a_post_and_a_procedure_on_disk_and_in_the_site(browser, editing):  # noqa: F811
+    project, url, port = editing
+    assert _listening_addresses(port) == {"0100007F"}, "decap-server must listen on 127.0.0.1 only"
+
+    requests: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url + "admin/")
+    page.get_by_role("button", name="Đăng nhập").click()
+    form = Form(page)
+
+    page.goto(url + "admin/#/collections/tin-tuc/new")
+    form.text("Tiêu đề", POST_TITLE)
+    form.text("Ngày đăng", "2026-11-20T08:30")
+    form.choose("Chuyên mục", "Chuyển đổi số")
+    form.text("Tóm tắt", "Từ tháng 12, tổng đài hỗ trợ thủ tục hành chính trực cả sáng thứ Bảy, bắt đầu 7:30.")
+    form.text("Từ khoá (không bắt buộc)", "no, on, 7:30")
+    page.locator("[data-slate-editor]").click()
+    page.keyboard.type("Người dân gọi tổng đài để được hướng dẫn nộp hồ sơ.")
+    form.publish()
+    post_file = _wait_for(lambda: list((project.path / "content/news/2026").glob("2026-11-20-*.md")), "the post")[0]
+
+    page.goto(url + "admin/#/collections/thu-tuc/new")
+    form.text("Mã thủ tục (không bắt buộc)", "1.099001")
+    form.choose("Cấp thực hiện", "Cấp tỉnh")
+    form.text("Tên thủ tục", PROCEDURE_NAME)
+    form.text("Loại thủ tục", "TTHC được luật giao quy định chi tiết")
+    form.choose("Lĩnh vực", "Dược phẩm")
+    form.add("bước")
+    form.text("Bước", "Bước 1: Nộp hồ sơ trực tuyến, không cần đến trụ sở.")
+    form.add("cách thức")
+    form.choose("Hình thức nộp", "Trực tuyến")
+    form.text("Số", "5")
+    form.choose("Đơn vị", "ngày làm việc")
+    form.add("khoản phí")
+    form.choose("Loại", "Lệ phí")
+    form.text("Số tiền (đồng) (không bắt buộc)", "150000")
+    form.text("Số bộ hồ sơ", "1")
+    form.add("trường hợp hồ sơ")
+    form.add("giấy tờ")
+    form.text("Tên giấy tờ", "Đơn đề nghị: no")
+    form.text("Bản chính", "1")
+    form.text("Bản sao", "0")
+    form.add("đối tượng")
+    form.text("Đối tượng", "Doanh nghiệp")
+    form.text("Cơ quan có thẩm quyền", "Sở Y tế")
+    form.text("Cơ quan trực tiếp thực hiện", "Phòng Nghiệp vụ Dược")
+    form.text("Địa chỉ tiếp nhận hồ sơ", "Trung tâm Phục vụ hành chính công tỉnh")
+    form.add("kết quả")
+    form.text("Kết quả", "Giấy xác nhận")
+    form.add("văn bản")
+    form.text("Số ký hiệu", "15/2023/QH15")
+    form.text("Trích yếu", "Luật Khám bệnh, chữa bệnh")
+    form.text("Ngày ban hành", "2023-01-09")
+    form.text("Cơ quan ban hành", "Quốc hội")
+    form.choose("Mức độ", "Toàn trình")
+    form.publish()
+    record_file = _wait_for(lambda: list((project.path / "content/tthc").glob("*.yml")), "the procedure")[0]
+    context.close()
+
+    # Nothing but this machine: no CDN, no fonts, no telemetry.
+    assert requests and {urlparse(u).hostname for u in requests if not u.startswith(("data:", "blob:"))} == {"127.0.0.1"}
+
+    # The files hold what was typed, named as the loaders expect.
+    assert post_file.name.startswith("2026-11-20-tong-dai-1900-so-y-te-truc-tu-7-30")
+    front = yaml.safe_load(post_file.read_text(encoding="utf-8").split("---")[1])
+    assert front["title"] == POST_TITLE and front["category"] == "chuyen-doi-so"
+    assert "Người dân gọi tổng đài" in post_file.read_text(encoding="utf-8")
+    record = record_file.read_text(encoding="utf-8")
+    assert "code: \"1.099001\"" in record or "code: '1.099001'" in record
+    assert "amount: 150000" in record and "unit: ngay_lam_viec" in record
+
+    # Read with the project's loader (YAML 1.2 rules), the traps stay text.
+    from cchc.config_file import read_mkdocs_config
+    from cchc.content import load_content
+    from cchc.dates import parse_datetime
+    from cchc.settings import Settings
+
+    config = read_mkdocs_config(project.path / "mkdocs.yml", project.path)
+    content = load_content(Settings.from_extra(config["extra"], project.path, config["site_url"]),
+                           parse_datetime("2026-11-24 12:00"))
+    (post,) = content.posts
+    assert post.tags == ["no", "on", "7:30"]
+    (procedure,) = content.procedures
+    assert procedure.dossier[0].documents[0].name == "Đơn đề nghị: no"
+    assert project.check().returncode == 0
+
+    result = project.build(site="site2")
+    assert result.returncode == 0, result.stderr
+    post_page = (project.path / "site2" / post.url / "index.html").read_text(encoding="utf-8")
+    assert "Tổng đài 1900: Sở Y tế trực từ 7:30" in post_page and "Người dân gọi tổng đài" in post_page
+    procedure_page = (project.path / "site2/tthc/1.099001/index.html").read_text(encoding="utf-8")
+    assert PROCEDURE_NAME in procedure_page and "150.000 đồng" in procedure_page and "5 ngày làm việc" in procedure_page
