@@ -11,7 +11,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build serve edit test check verify clean new-tin new-tthc new-quyet-dinh
+.PHONY: build serve edit test check verify bench clean new-tin new-tthc new-quyet-dinh
 .DEFAULT_GOAL := build
 
 $(STAMP): requirements.txt requirements-test.txt
@@ -63,6 +63,12 @@ test: $(STAMP) $(NODE_STAMP)
 # Quality gates on the real built site; figures in verify-report.json.
 verify: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m checks.verify
+
+# Build time, memory and page weight against plain MkDocs and the blog plugin.
+# Default: 500 posts + 100 procedures, a few minutes. Large run (BENCHMARKS.md):
+#   make bench BENCH="--sizes 2500:500,5000:1000 --blog 2000 --runs 2"
+bench: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m bench.run $(BENCH)
 
 clean:
 	rm -rf site .site-tmp $(VENV) node_modules .cache verify-report.json

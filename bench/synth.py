@@ -29,7 +29,7 @@ def _sentences() -> list[str]:
 
 
 def _categories() -> list[str]:
-    return re.findall(r"^  slug: (\S+)$", (ROOT / "content" / "categories.yml").read_text(encoding="utf-8"), re.M)
+    return re.findall(r"^\s+slug: (\S+)$", (ROOT / "content" / "categories.yml").read_text(encoding="utf-8"), re.M)
 
 
 def write_site(target: Path, posts: int, procedures: int) -> Path:

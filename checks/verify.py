@@ -64,6 +64,7 @@ def page_types(content) -> dict[str, str]:
         "Thay đổi": "tthc/thay-doi/",
         "Quyết định": content.decisions[0].url if content.decisions else None,
         "Tìm kiếm": "tim-kiem/?q=gi%E1%BA%A5y+ph%C3%A9p",
+        "Hướng dẫn biên tập": "huong-dan/",
         "Không tìm thấy": "404.html",
     }
     return {name: url for name, url in types.items() if url is not None}

@@ -1,0 +1,230 @@
+"""`make bench`: this project against plain MkDocs (the floor) and Material's blog plugin.
+
+For each size N posts + M procedures it writes a synthetic department into a
+temporary folder and builds:
+
+  project  this project (hooks, templates, Pagefind, cards, /admin/)
+  floor    plain MkDocs + Material, the same number of pages of the same text,
+           none in the nav (what any MkDocs site of that size costs)
+  blog     Material's blog plugin on the same N posts (optional)
+
+and prints one Markdown table: pages, build seconds (median of the runs after
+the first; the first is shown too, since it draws every share card), ratio to
+the floor, peak RSS, output size, largest and median HTML page (raw and
+gzip), and the bytes a first search downloads. Times are compared only within
+one run; nothing here is asserted, the numbers are for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.synth import ROOT, write_site
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "CCHC_NOW": "2026-11-24 12:00"}
+
+# Child process that reports the peak RSS of the build it waits for (KiB, Linux).
+_MEASURE = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)")
+
+
+@dataclass
+class Result:
+    name: str
+    size: str
+    times: list[float] = field(default_factory=list)
+    rss_mb: float = 0.0
+    pages: int = 0
+    output_mb: float = 0.0
+    largest: tuple[int, int, str] = (0, 0, "")
+    median_page: tuple[int, int] = (0, 0)
+    search_bytes: int | None = None
+
+    @property
+    def seconds(self) -> float:
+        warm = self.times[1:] or self.times
+        return statistics.median(warm)
+
+
+def build(config: Path, site: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one `mkdocs build`."""
+    shutil.rmtree(site, ignore_errors=True)
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, "-m", "mkdocs", "build", "--quiet",
+         "--config-file", str(config), "--site-dir", str(site)],
+        cwd=config.parent, env=ENV, capture_output=True, text=True,
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode:
+        raise SystemExit(f"build failed ({config}):\n{result.stderr[-3000:]}")
+    return elapsed, int(result.stderr.strip().splitlines()[-1]) / 1024
+
+
+def measure_output(result: Result, site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    result.pages = len(pages)
+    result.output_mb = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
+    sizes = []
+    for page in pages:
+        raw = page.read_bytes()
+        sizes.append((len(raw), len(gzip.compress(raw, 6)), page.relative_to(site).as_posix()))
+    result.largest = max(sizes, key=lambda s: s[1])
+    middle = sorted(sizes, key=lambda s: s[1])[len(sizes) // 2]
+    result.median_page = middle[:2]
+
+
+def run_variant(result: Result, config: Path, site: Path, runs: int) -> None:
+    for _ in range(runs):
+        seconds, rss = build(config, site)
+        result.times.append(seconds)
+        result.rss_mb = max(result.rss_mb, rss)
+    measure_output(result, site)
+
+
+def write_floor(target: Path, pages: int, posts_from: Path) -> Path:
+    """Plain MkDocs + Material: ``pages`` Markdown pages of the posts' text, none in the nav."""
+    docs = target / "docs"
+    (docs / "p").mkdir(parents=True)
+    texts = [p.read_text(encoding="utf-8").split("---", 2)[2] for p in sorted(posts_from.rglob("*.md"))]
+    titles = [p.stem for p in sorted(posts_from.rglob("*.md"))]
+    (docs / "index.md").write_text("# Trang chủ\n", encoding="utf-8")
+    for index in range(pages - 1):
+        text = texts[index % len(texts)]
+        (docs / "p" / f"{index}.md").write_text(f"# {titles[index % len(titles)]}\n\n{text}", encoding="utf-8")
+    config = target / "mkdocs.yml"
+    config.write_text(
+        "site_name: Sàn đo\nsite_url: https://example.gov.vn/\ntheme:\n  name: material\n  language: vi\n"
+        "  font: false\nplugins: []\nnav:\n  - Trang chủ: index.md\nnot_in_nav: |\n  /p/\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def write_blog(target: Path, posts_from: Path, categories: bool = True) -> Path:
+    """Material's blog plugin over the same posts (its own front matter: date, categories)."""
+    posts = target / "docs" / "blog" / "posts"
+    posts.mkdir(parents=True)
+    (target / "docs" / "blog" / "index.md").write_text("# Tin tức\n", encoding="utf-8")
+    (target / "docs" / "index.md").write_text("# Trang chủ\n", encoding="utf-8")
+    for path in sorted(posts_from.rglob("*.md")):
+        front, body = path.read_text(encoding="utf-8").split("---", 2)[1:]
+        lines = dict(line.split(": ", 1) for line in front.strip().splitlines() if ": " in line)
+        (posts / path.name).write_text(
+            f"---\ndate: {lines['date'][:10]}\ncategories:\n  - {lines['category']}\n---\n\n"
+            f"# {lines['title'].strip(chr(34))}\n\n{body}", encoding="utf-8")
+    config = target / "mkdocs.yml"
+    config.write_text(
+        "site_name: Blog\nsite_url: https://example.gov.vn/\ntheme:\n  name: material\n  language: vi\n"
+        "  font: false\nplugins:\n  - blog\nnav:\n  - Trang chủ: index.md\n  - Tin tức: blog/index.md\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def search_bytes(site: Path) -> int | None:
+    try:
+        from bench.search_weight import first_query_bytes
+
+        return first_query_bytes(site, "giấy phép hành nghề")["search_bytes"]
+    except Exception as error:  # noqa: BLE001 - a missing browser must not hide the build figures
+        print(f"(search bytes not measured: {error})", file=sys.stderr)
+        return None
+
+
+def bench_size(work: Path, posts: int, procedures: int, runs: int, blog: bool) -> list[Result]:
+    label = f"{posts}+{procedures}"
+    project = work / f"project-{label}"
+    config = write_site(project, posts, procedures)
+    ours = Result("project", label)
+    print(f"[{label}] project ×{runs}", file=sys.stderr, flush=True)
+    run_variant(ours, config, project / "site", runs)
+    ours.search_bytes = search_bytes(project / "site")
+
+    floor = Result("floor", label)
+    print(f"[{label}] floor ({ours.pages} pages) ×{runs}", file=sys.stderr, flush=True)
+    floor_config = write_floor(work / f"floor-{label}", ours.pages, project / "content" / "news")
+    run_variant(floor, floor_config, work / f"floor-{label}" / "site", runs)
+    results = [ours, floor]
+    if blog:
+        blog_result = Result("blog plugin", f"{posts}+0")
+        print(f"[{label}] blog plugin ×{max(1, runs - 1)}", file=sys.stderr, flush=True)
+        blog_config = write_blog(work / f"blog-{label}", project / "content" / "news")
+        # The blog plugin has no cache to warm: one run less keeps large runs bearable.
+        run_variant(blog_result, blog_config, work / f"blog-{label}" / "site", max(1, runs - 1))
+        results.append(blog_result)
+    return results
+
+
+def table(results: list[Result]) -> str:
+    floors = {r.size: r.seconds for r in results if r.name == "floor"}
+    rows = ["| size (posts+procedures) | variant | HTML pages | build s (median) | first build s | × floor "
+            "| peak RSS MB | output MB | largest page raw / gzip KB | median page raw / gzip KB | first search KB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        floor = floors.get(r.size) or floors.get(r.size.split("+")[0] + "+" + r.size.split("+")[1])
+        ratio = f"{r.seconds / floor:.2f}" if floor and r.name != "floor" else ("1.00" if r.name == "floor" else "–")
+        search = f"{r.search_bytes / 1024:.0f}" if r.search_bytes else "–"
+        rows.append(
+            f"| {r.size} | {r.name} | {r.pages} | {r.seconds:.1f} | {r.times[0]:.1f} | {ratio} | {r.rss_mb:.0f} "
+            f"| {r.output_mb:.0f} | {r.largest[0] / 1024:.1f} / {r.largest[1] / 1024:.1f} ({r.largest[2]}) "
+            f"| {r.median_page[0] / 1024:.1f} / {r.median_page[1] / 1024:.1f} | {search} |")
+    return "\n".join(rows)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))) / 1024 / 1024
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="500:100",
+                        help="comma-separated POSTS:PROCEDURES, e.g. 2500:500,5000:1000 (default 500:100)")
+    parser.add_argument("--runs", type=int, default=3, help="builds per variant (default 3; the first is cold)")
+    parser.add_argument("--blog", default="", help="comma-separated post counts to run the blog plugin at "
+                                                   "(default: the first size's post count)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    sizes = [tuple(int(x) for x in s.split(":")) for s in args.sizes.split(",")]
+    blog_at = {int(x) for x in args.blog.split(",") if x} or {sizes[0][0]}
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="cchc-bench-") as tmp:
+        work = Path(tmp)
+        for posts, procedures in sizes:
+            results += bench_size(work, posts, procedures, args.runs, blog=posts in blog_at)
+        for posts in sorted(blog_at - {p for p, _ in sizes}):
+            results += [r for r in bench_size(work, posts, 0, args.runs, blog=True) if r.name == "blog plugin"]
+    print(f"Machine: {machine()}\nRuns per variant: {args.runs} (median of runs 2…; first run shown apart)\n")
+    print(table(results))
+    ours = [r for r in results if r.name == "project"]
+    if len(ours) >= 2:
+        print(f"\nDoubling {ours[-2].size} → {ours[-1].size}: × {ours[-1].seconds / ours[-2].seconds:.2f}")
+    for posts in sorted(blog_at):
+        blog = next((r for r in results if r.name == "blog plugin" and r.size.startswith(f"{posts}+")), None)
+        mine = next((r for r in ours if r.size.startswith(f"{posts}+")), None)
+        if blog and mine:
+            print(f"Blog plugin at {posts} posts: {blog.seconds:.1f} s; this project with {mine.size}: "
+                  f"{mine.seconds:.1f} s (× {blog.seconds / mine.seconds:.1f} faster)")
+    if args.json:
+        args.json.write_text(json.dumps([r.__dict__ for r in results], indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
