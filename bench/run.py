@@ -101,7 +101,7 @@ def write_floor(target: Path, pages: int, posts_from: Path) -> Path:
     texts = [p.read_text(encoding="utf-8").split("---", 2)[2] for p in sorted(posts_from.rglob("*.md"))]
     titles = [p.stem for p in sorted(posts_from.rglob("*.md"))]
     (docs / "index.md").write_text("# Trang chủ\n", encoding="utf-8")
-    for index in range(pages - 1):
+    for index in range(pages - 2):  # plus the home page and MkDocs' 404 page
         text = texts[index % len(texts)]
         (docs / "p" / f"{index}.md").write_text(f"# {titles[index % len(titles)]}\n\n{text}", encoding="utf-8")
     config = target / "mkdocs.yml"
