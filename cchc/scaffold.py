@@ -16,6 +16,7 @@ from pathlib import Path
 
 from slugify import slugify
 
+from .schema import load_schema
 from .text import nfc
 
 # Same length as the web editor's slugs (cchc/cms.py), cut at a word.
@@ -74,7 +75,7 @@ def new_post(content_dir: Path, title: str, now: datetime, category: str, catego
 
 
 def new_procedure(content_dir: Path, name: str, code: str | None, level: str, field: str) -> NewFile:
-    if code and not re.fullmatch(r"[0-9]\.[0-9]{6}(\.000\.00\.00\.H[0-9]{2})?", code):
+    if code and not re.search(load_schema("tthc")["properties"]["code"]["pattern"], code):
         raise ScaffoldError(f"mã “{code}” không đúng dạng 1.004616 hoặc 1.004616.000.00.00.H41")
     stem = code or short_slug(name)
     if not stem:
@@ -110,7 +111,7 @@ def new_procedure(content_dir: Path, name: str, code: str | None, level: str, fi
 
 
 def new_decision(content_dir: Path, number: str, issuer: str, now: datetime) -> NewFile:
-    if not re.fullmatch(r"[0-9]+[A-Za-z]?/QĐ-[A-ZĐ0-9-]+", nfc(number)):
+    if not re.search(load_schema("decision")["properties"]["number"]["pattern"], nfc(number)):
         raise ScaffoldError(f"số quyết định “{number}” không đúng dạng 1234/QĐ-UBND")
     # The web editor names decision files the same way: number then signing year.
     stem = slugify(nfc(f"{number}-{now.year}"))
