@@ -8,7 +8,6 @@ gives the same bytes on every build.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import io
 import json
@@ -18,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from .diskcache import cached, key
 
 SIZE = (1200, 630)
 _VERSION = "card-v2"  # change when the drawing below changes
@@ -40,8 +41,7 @@ class Card:
     badge_kind: str = ""  # key of _BADGE
 
     def key(self) -> str:
-        data = json.dumps([_VERSION, asdict(self)], ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
+        return key(_VERSION, json.dumps(asdict(self), ensure_ascii=False, sort_keys=True))
 
 
 @lru_cache(maxsize=None)
@@ -125,25 +125,22 @@ def draw(card: Card) -> bytes:
     return out.getvalue()
 
 
-def render(card: Card, cache_dir: Path) -> bytes:
-    cached = cache_dir / f"{card.key()}.png"
-    if cached.is_file():
-        return cached.read_bytes()
-    data = draw(card)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_bytes(data)
-    partial.replace(cached)  # atomic: a parallel build never reads half a file
-    return data
+def render(card: Card, cache_dir: Path) -> Path:
+    """The cached PNG of ``card`` (drawn on first use)."""
+    return cached(_path(card, cache_dir), lambda: draw(card))
+
+
+def _path(card: Card, cache_dir: Path) -> Path:
+    return cache_dir / f"{card.key()}.png"
 
 
 def _draw_to_cache(card: Card, cache_dir: Path) -> None:
     render(card, cache_dir)
 
 
-def render_all(cards: dict[str, Card], cache_dir: Path) -> dict[str, bytes]:
-    """URL → PNG bytes; cards not in the cache are drawn on every core."""
-    missing = {card.key(): card for card in cards.values() if not (cache_dir / f"{card.key()}.png").is_file()}
+def render_all(cards: dict[str, Card], cache_dir: Path) -> dict[str, Path]:
+    """URL → cached PNG; cards not in the cache are drawn on every core."""
+    missing = {card.key(): card for card in cards.values() if not _path(card, cache_dir).is_file()}
     if len(missing) >= 8 and (os.cpu_count() or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 

@@ -6,13 +6,13 @@ never re-encoded, and the same photo gives the same bytes on every build.
 
 from __future__ import annotations
 
-import hashlib
-import os
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageOps
+
+from .diskcache import cached, key
 
 THUMB_WIDTH = 480
 _VERSION = b"thumb-v1"  # change when the encoding below changes
@@ -37,20 +37,16 @@ def thumbnail_size(size: tuple[int, int]) -> tuple[int, int]:
     return THUMB_WIDTH, max(1, round(height * THUMB_WIDTH / width))
 
 
-def render_thumbnail(source: Path, cache_dir: Path) -> bytes:
+def render_thumbnail(source: Path, cache_dir: Path) -> Path:
+    """The cached thumbnail of ``source`` (made on first use)."""
     data = source.read_bytes()
-    key = hashlib.sha256(_VERSION + data).hexdigest()[:24]
-    cached = cache_dir / f"{key}.jpg"
-    if cached.is_file():
-        return cached.read_bytes()
+    return cached(cache_dir / f"{key(_VERSION, data)}.jpg", lambda: _shrink(data))
+
+
+def _shrink(data: bytes) -> bytes:
     with Image.open(BytesIO(data)) as picture:
         picture = ImageOps.exif_transpose(picture).convert("RGB")
         picture = picture.resize(thumbnail_size(picture.size), Image.Resampling.LANCZOS)
         out = BytesIO()
         picture.save(out, "JPEG", quality=78, optimize=True, progressive=True)
-    result = out.getvalue()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_bytes(result)
-    partial.replace(cached)  # atomic: a parallel build never reads half a file
-    return result
+    return out.getvalue()

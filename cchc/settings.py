@@ -42,6 +42,11 @@ class Settings:
     def content_dir(self) -> Path:
         return self.root / "content"
 
+    @property
+    def cache_dir(self) -> Path:
+        """Cards, thumbnails and QR codes kept between builds (cchc.diskcache)."""
+        return self.root / ".cache"
+
     @classmethod
     def from_extra(cls, extra: dict[str, Any], root: Path, site_url: str | None, config_name: str = "mkdocs.yml") -> Settings:
         extra = dict(extra)  # MkDocs hands over a config object, not a dict

@@ -63,7 +63,7 @@ def plan_procedure_pages(content: Content) -> list[PageSpec]:
                 "online_url": online_url(p, settings.portals),
                 "national_url": national_url(p, settings.portals),
                 "page_url": site_url + p.url,
-                "qr": qr_svg(site_url + p.url),
+                "qr": qr_svg(site_url + p.url, settings.cache_dir / "qr"),
             },
         )
         for p in content.procedures

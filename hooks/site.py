@@ -92,16 +92,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         File.generated(config, uri, content=data, inclusion=InclusionLevel.NOT_IN_NAV)
         for uri, data in plan_files(content).items()
     ]
-    cards = render_all(state.cards, content.settings.root / ".cache" / "cards")
+    cache = content.settings.cache_dir
+    made = render_all(state.cards, cache / "cards")
+    made |= {thumb.src_uri: render_thumbnail(thumb.source, cache / "thumbs") for thumb in content.thumbnails}
     generated += [
-        File.generated(config, uri, content=data, inclusion=InclusionLevel.NOT_IN_NAV)
-        for uri, data in cards.items()
-    ]
-    cache = content.settings.root / ".cache" / "thumbs"
-    generated += [
-        File.generated(config, thumb.src_uri, content=render_thumbnail(thumb.source, cache),
-                       inclusion=InclusionLevel.NOT_IN_NAV)
-        for thumb in content.thumbnails
+        File.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
+        for uri, path in made.items()
     ]
     for file in generated:
         if files.get_file_from_path(file.src_uri) is not None:

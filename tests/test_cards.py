@@ -27,10 +27,11 @@ def test_long_titles_shrink_then_end_with_an_ellipsis_at_a_word():
 def test_card_is_1200_by_630_and_cached_by_content(tmp_path):
     card = Card(title="Ẩm thực Ử Ặ ữ đường", eyebrow="Chuyên mục", footer="Sở Y tế", detail="07/03/2024",
                 badge="Nộp trực tuyến toàn trình", badge_kind="toan_trinh")
-    data = render(card, tmp_path)
+    path = render(card, tmp_path)
+    data = path.read_bytes()
     with Image.open(BytesIO(data)) as image:
         assert image.size == SIZE == (1200, 630) and image.format == "PNG"
-    assert render(card, tmp_path) == data == draw(card)  # same card, same bytes
+    assert render(card, tmp_path) == path and draw(card) == data  # same card, same bytes
     assert [p.name for p in tmp_path.iterdir()] == [f"{card.key()}.png"]
     other = Card(title="Ẩm thực Ử Ặ ữ đường!", eyebrow="Chuyên mục", footer="Sở Y tế")
     assert other.key() != card.key()
@@ -40,4 +41,7 @@ def test_render_all_draws_missing_cards_in_parallel(tmp_path):
     cards = {f"p{i}/anh-chia-se.png": Card(title=f"Tin số {i}", eyebrow="Tin", footer="Sở Y tế") for i in range(10)}
     out = render_all(cards, tmp_path)
     assert set(out) == set(cards) and len(list(tmp_path.glob("*.png"))) == 10
+    assert all(path.parent == tmp_path for path in out.values())
+    stamps = {path: path.stat().st_mtime_ns for path in out.values()}
     assert render_all(cards, tmp_path) == out
+    assert {path: path.stat().st_mtime_ns for path in out.values()} == stamps  # not drawn again

@@ -50,3 +50,32 @@ def test_bad_yaml_is_a_content_error_with_a_line(text, line, words):
     assert error.path == "content/x.yml"
     assert error.line == line
     assert words in error.message
+
+
+def test_libyaml_and_pure_python_read_every_demo_file_alike(monkeypatch):
+    """The fast path (libyaml) must give the same values, lines and raw text as PyYAML."""
+    from pathlib import Path
+
+    import yaml
+
+    from cchc import yamlsafe
+
+    assert yaml.__with_libyaml__, "PyYAML was installed without libyaml: builds would be several times slower"
+    root = Path(__file__).resolve().parent.parent / "content"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.yml"))]
+    texts += [p.read_text(encoding="utf-8").split("---", 2)[1] for p in sorted(root.rglob("*.md"))]
+    texts.append("a: no\nb: on\nc: 7:30\nd: 0912\ne: 2023-13-09\nf: \"x: y\"\ng: |\n  dòng 1\n  dòng 2\n")
+    assert len(texts) > 40
+    fast = [load_yaml(text, "x") for text in texts]
+    monkeypatch.setattr(yamlsafe, "_fast_compose", lambda text: (None, None))
+    slow = [load_yaml(text, "x") for text in texts]
+    assert [(d.data, d.lines, d.raw) for d in fast] == [(d.data, d.lines, d.raw) for d in slow]
+
+
+def test_syntax_errors_keep_pyyaml_wording_and_lines():
+    with pytest.raises(ContentError) as error:
+        load_yaml("title: x\n\tdate: 2026-01-01\n", "x.yml")
+    assert error.value.line == 2 and "dấu cách, không dùng phím Tab" in error.value.message
+    with pytest.raises(ContentError) as error:
+        load_yaml("title: \"chưa đóng\nsummary: y\n", "x.yml")
+    assert "ngoặc kép" in error.value.message
