@@ -102,10 +102,12 @@ def load_content(settings: Settings, now: datetime, preview: bool = False) -> Co
     visible.sort(key=lambda p: p.sort_key)
     # A published post may only link to published posts; a draft may link
     # to anything that exists, since it is not built.
-    published = {p.abs_path.resolve(): p for p in visible}
-    loaded = {p.abs_path.resolve(): p for p in posts}
-    for post in posts:
-        targets = published if post.abs_path.resolve() in published else loaded
+    where = [(post.abs_path.resolve(), post) for post in posts]  # resolve() asks the disk: once a post
+    shown = {id(post) for post in visible}
+    published = {path: post for path, post in where if id(post) in shown}
+    loaded = dict(where)
+    for path, post in where:
+        targets = published if path in published else loaded
         post.body, link_errors = resolve_links(post, targets)
         errors += link_errors
     if errors:

@@ -37,6 +37,11 @@ class ContentErrors(Exception):
 def display_path(path: Path, root: Path) -> str:
     """Paths relative to the project, as editors see them in git."""
     try:
+        # Content paths come from walking root already: no need to ask the disk.
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        pass
+    try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()

@@ -4,16 +4,24 @@ The schemas in ``schemas/`` are shared by this validator, by editors' text
 editors (the yaml-language-server modeline at the top of YAML files) and
 later by the web editor's form, so the three cannot disagree. Draft-07 is
 used because it is what the YAML language server understands best.
+
+Two validators, one verdict: fastjsonschema (the schema compiled to Python,
+tens of times faster) answers "valid?" for every record; only a record it
+rejects goes through jsonschema, whose errors carry the paths and keywords
+the messages below are written from. jsonschema has the last word, and a
+test checks the two agree on every kind of mistake.
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
@@ -44,6 +52,22 @@ def _validator(name: str) -> Draft7Validator:
     schema = load_schema(name)
     Draft7Validator.check_schema(schema)
     return Draft7Validator(schema)
+
+
+@lru_cache(maxsize=None)
+def _fast_validator(name: str):
+    # use_default=False: never write schema defaults into the editor's data. A copy, because
+    # compiling rewrites the schema's $refs in place, and the web editor's form reads it too.
+    return fastjsonschema.compile(copy.deepcopy(load_schema(name)), use_default=False, use_formats=False)
+
+
+def is_valid(data: Any, name: str) -> bool:
+    """The fast verdict alone (see module doc)."""
+    try:
+        _fast_validator(name)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def _describe(value: Any) -> str:
@@ -137,6 +161,8 @@ def _message(error: ValidationError) -> tuple[tuple, str]:
 
 def validate(data: Any, name: str, doc: YamlDoc, source: str, base: tuple = ()) -> list[ContentError]:
     """Every schema error in ``data``, each naming its file, line and field."""
+    if is_valid(data, name):
+        return []
     errors = []
     for error in _validator(name).iter_errors(data):
         extra, message = _message(error)
