@@ -31,7 +31,7 @@ from cchc.dates import build_now, format_date, format_datetime  # noqa: E402
 from cchc.errors import ContentErrors  # noqa: E402
 from cchc.images import render_thumbnail  # noqa: E402
 from cchc.plan import PageSpec, docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
-from cchc.search_index import SearchIndexError, add_d_variants, build_index, code_variants  # noqa: E402
+from cchc.search_index import LiveIndex, SearchIndexError, code_variants  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
 
 
@@ -43,6 +43,7 @@ class _State:
         self.content: Content | None = None
         self.specs: dict[str, PageSpec] = {}
         self.cards: dict[str, Card] = {}  # share-card URL → what it shows
+        self.index: LiveIndex | None = None
 
 
 state = _State()
@@ -69,6 +70,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     state.specs = {spec.src_uri: spec for spec in specs}
     state.cards = plan_cards(state.content, specs)
     return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    # Started before the pages so Pagefind indexes each one as it is written (cchc.search_index).
+    try:
+        state.index = LiveIndex(Path(config.site_dir))
+    except SearchIndexError as error:
+        raise PluginError(str(error)) from None
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -153,17 +162,26 @@ def _policy(output: str) -> str:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return _policy(add_d_variants(output))
+    output = _policy(output)
+    state.index.add(page.file.dest_uri, output)
+    return output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     content = state.content
+    index, state.index = state.index, None
     try:
-        build_index(Path(config.site_dir))
+        index.finish()
         write_admin(Path(config.site_dir), cms_config(content.settings, content.categories, content.fields),
                     config.site_name)
     except (SearchIndexError, AdminError) as error:
         raise PluginError(str(error)) from None
+
+
+def on_build_error(error: Exception) -> None:
+    if state.index is not None:
+        state.index.abort()
+        state.index = None
 
 
 def on_serve(server, config: MkDocsConfig, builder):
