@@ -88,6 +88,7 @@ def plan_changelog_pages(content: Content) -> list[PageSpec]:
             src_uri=decision.src_uri,
             title=decision_title,
             template="tthc-decision.html",
+            searchable=True,
             description=decision.title,
             share=site_share(settings, decision.url, decision_title, decision.title,
                              (*crumbs[1:], (decision_title, decision.url)), image=card_url(BASE)),

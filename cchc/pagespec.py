@@ -22,3 +22,9 @@ class PageSpec:
     description: str = ""
     in_nav: bool = False  # only section entry pages may be in the nav
     share: Share | None = None
+    # Its template marks content for Pagefind (data-pagefind-body). Such pages are
+    # built first, so the index can be written while the listings are still rendering.
+    searchable: bool = False
+    # Its Markdown depends on nothing but its own text and path, so the converted
+    # HTML can be reused between builds (cchc.render_cache). True for posts.
+    reusable_render: bool = False

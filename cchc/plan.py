@@ -43,5 +43,7 @@ def docs_share(content: Content, url: str, title: str, description: str) -> Shar
 
 
 def plan_pages(content: Content) -> list[PageSpec]:
-    return (plan_news_pages(content) + plan_procedure_pages(content) + plan_changelog_pages(content)
-            + [plan_search_page(content)])
+    specs = (plan_news_pages(content) + plan_procedure_pages(content) + plan_changelog_pages(content)
+             + [plan_search_page(content)])
+    # Searchable pages first (stable): see PageSpec.searchable.
+    return sorted(specs, key=lambda spec: not spec.searchable)

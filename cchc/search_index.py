@@ -138,6 +138,7 @@ class LiveIndex:
             stdin=subprocess.PIPE, stdout=self._log, stderr=self._log,
         )
         self._broken = False
+        self._closed = False
 
     def add(self, path: str, html: str) -> None:
         """One built page; ``path`` relative to the site folder (``tin-tuc/x/index.html``).
@@ -149,18 +150,27 @@ class LiveIndex:
         document = index_document(html)
         if document is None or self._broken:
             return
+        if self._closed:
+            raise SearchIndexError(f"{path}: trang có vùng tìm kiếm (data-pagefind-body) được dựng sau khi chỉ "
+                                   "mục đã đóng; trang này cần được đánh dấu searchable trong cchc")
         line = json.dumps({"path": path, "html": document}, ensure_ascii=False) + "\n"
         try:
             self._process.stdin.write(line.encode("utf-8"))
         except (BrokenPipeError, OSError):
             self._broken = True  # Pagefind stopped; finish() reports why
 
+    def close_input(self) -> None:
+        """No more searchable pages: Pagefind starts writing while the rest of the site builds."""
+        if not self._closed:
+            self._closed = True
+            try:
+                self._process.stdin.close()
+            except (BrokenPipeError, OSError):
+                pass
+
     def finish(self) -> None:
         """Write the index; raise SearchIndexError with Pagefind's reasons if it failed."""
-        try:
-            self._process.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass
+        self.close_input()
         code = self._process.wait()
         self._log.seek(0)
         output = self._log.read().decode("utf-8", "replace").strip()

@@ -56,6 +56,7 @@ def plan_procedure_pages(content: Content) -> list[PageSpec]:
             src_uri=p.src_uri,
             title=p.name,
             template="tthc.html",
+            searchable=True,
             description=describe(p),
             share=_procedure_share(p, settings),
             context={

@@ -106,3 +106,22 @@ def test_missing_pagefind_says_how_to_install(monkeypatch, tmp_path):
     monkeypatch.setattr(search_index, "PAGEFIND_API", ROOT / "node_modules" / "khong-co" / "index.js")
     with pytest.raises(SearchIndexError, match="make build"):
         LiveIndex(tmp_path / "site")
+
+
+def test_a_searchable_page_after_the_index_closed_fails_the_build(tmp_path):
+    index = LiveIndex(tmp_path / "site")
+    page = '<html lang="vi"><body><main data-pagefind-body><h1>Đăng ký</h1></main></body></html>'
+    index.add("a/index.html", page)
+    index.close_input()
+    index.add("danh-sach/index.html", "<html><body><p>trang danh sách, không vào chỉ mục</p></body></html>")
+    with pytest.raises(SearchIndexError, match="b/index.html.*searchable"):
+        index.add("b/index.html", page)
+    index.finish()
+    assert json.loads((tmp_path / "site/pagefind/pagefind-entry.json").read_text())["languages"]["vi"]["page_count"] == 1
+
+
+def test_every_page_with_a_search_body_is_in_the_index(demo_site):
+    """Searchable pages are built first and the index closes early: none may be left out."""
+    marked = [p for p in demo_site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+    entry = json.loads((demo_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert len(marked) > 50 and entry["languages"]["vi"]["page_count"] == len(marked)
