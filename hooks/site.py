@@ -7,7 +7,9 @@ are listed in the order MkDocs calls them.
 
 from __future__ import annotations
 
+import logging
 import sys
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import quote
 
@@ -28,9 +30,11 @@ from cchc.cms import cms_config  # noqa: E402
 from cchc.content import Content, load_content  # noqa: E402
 from cchc.csp import add_policy  # noqa: E402
 from cchc.dates import build_now, format_date, format_datetime  # noqa: E402
+from cchc.diskcache import place  # noqa: E402
 from cchc.errors import ContentErrors  # noqa: E402
 from cchc.images import render_thumbnail  # noqa: E402
 from cchc.plan import PageSpec, docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
+from cchc.render_cache import RenderCache, Rendered  # noqa: E402
 from cchc.search_index import LiveIndex, SearchIndexError, code_variants  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
 
@@ -44,6 +48,22 @@ class _State:
         self.specs: dict[str, PageSpec] = {}
         self.cards: dict[str, Card] = {}  # share-card URL → what it shows
         self.index: LiveIndex | None = None
+        self.last_searchable = ""  # src_uri after which Pagefind can write (cchc.pagespec.searchable)
+        self.renders: RenderCache | None = None
+        self.reused: dict[str, Rendered] = {}  # src_uri → conversion taken from the cache
+        self.converting: dict[str, tuple[str, int]] = {}  # src_uri → (cache entry, warnings before)
+        self.warnings = _WarningCount()
+
+
+class _WarningCount(logging.Handler):
+    """Counts MkDocs' warnings, so a conversion that warned is never cached (cchc.render_cache)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 state = _State()
@@ -69,7 +89,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     specs = plan_pages(state.content)
     state.specs = {spec.src_uri: spec for spec in specs}
     state.cards = plan_cards(state.content, specs)
+    state.last_searchable = next((spec.src_uri for spec in reversed(specs) if spec.searchable), "")
+    state.renders = RenderCache(settings.cache_dir / "pages", _render_salt(config))
+    logging.getLogger("mkdocs").addHandler(state.warnings)
     return config
+
+
+def _render_salt(config: MkDocsConfig) -> str:
+    """Everything besides a page's own Markdown that shapes its HTML."""
+    packages = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Pygments")
+    return repr(([version(name) for name in packages], config.markdown_extensions, config.mdx_configs,
+                 config.use_directory_urls, config.validation))
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -105,7 +135,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     made = render_all(state.cards, cache / "cards")
     made |= {thumb.src_uri: render_thumbnail(thumb.source, cache / "thumbs") for thumb in content.thumbnails}
     generated += [
-        File.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
+        _CachedFile.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
         for uri, path in made.items()
     ]
     for file in generated:
@@ -115,6 +145,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                               "đổi tên một trong hai")
         files.append(file)
     return files
+
+
+class _CachedFile(File):
+    """A card or thumbnail from .cache/, linked into the site rather than copied (cchc.diskcache.place)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if not (dirty and not self.is_modified()):
+            place(Path(self.abs_src_path), Path(self.abs_dest_path))
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
@@ -140,7 +178,33 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         page.meta.update(title=escape(spec.title), template=spec.template)
         if spec.description:
             page.meta["description"] = escape(spec.description)
+        if spec.reusable_render:
+            entry = state.renders.key(page.file.src_uri, markdown)
+            rendered = state.renders.load(entry)
+            if rendered is not None:
+                state.reused[page.file.src_uri] = rendered
+                return ""  # MkDocs converts nothing; on_page_content puts the stored HTML back
+            state.converting[page.file.src_uri] = (entry, state.warnings.count)
     return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    uri = page.file.src_uri
+    if uri in state.reused:
+        rendered = state.reused.pop(uri)
+        page.toc, page.present_anchor_ids = rendered.toc, rendered.anchors
+        if rendered.links_to_anchors is not None:
+            page.links_to_anchors = {files.get_file_from_path(target): links
+                                     for target, links in rendered.links_to_anchors.items()}
+        return rendered.content
+    if uri in state.converting:
+        entry, warnings_before = state.converting.pop(uri)
+        if state.warnings.count == warnings_before:
+            links = page.links_to_anchors
+            state.renders.store(entry, Rendered(
+                html, page.toc, set(page.present_anchor_ids or ()),
+                None if links is None else {target.src_uri: dict(anchors) for target, anchors in links.items()}))
+    return html
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
@@ -163,11 +227,17 @@ def _policy(output: str) -> str:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     output = _policy(output)
-    state.index.add(page.file.dest_uri, output)
+    try:
+        state.index.add(page.file.dest_uri, output)
+    except SearchIndexError as error:
+        raise PluginError(str(error)) from None
+    if page.file.src_uri == state.last_searchable:
+        state.index.close_input()
     return output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    logging.getLogger("mkdocs").removeHandler(state.warnings)
     content = state.content
     index, state.index = state.index, None
     try:
@@ -179,6 +249,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def on_build_error(error: Exception) -> None:
+    logging.getLogger("mkdocs").removeHandler(state.warnings)
     if state.index is not None:
         state.index.abort()
         state.index = None
