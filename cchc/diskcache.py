@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,3 +33,18 @@ def cached(path: Path, make: Callable[[], bytes]) -> Path:
         partial.write_bytes(data)
         partial.replace(path)  # atomic: a parallel build never reads half a file
     return path
+
+
+def place(source: Path, target: Path) -> None:
+    """Put a cached file into the site: a hard link where possible, else a copy.
+
+    Copying thousands of share cards was seconds of every build; a link is one
+    metadata write. The target is unlinked first, so writing to it can never reach
+    back into the cache through an old link; the site is only ever read after that.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(source, target)
