@@ -169,7 +169,10 @@ class LiveIndex:
         MkDocs renders a page, so the write does not wait; a feeding thread cost more
         in GIL hand-overs than it saved.
         """
-        document = index_document(html)
+        self.add_document(path, index_document(html))
+
+    def add_document(self, path: str, document: str | None) -> None:
+        """A page already cut down by index_document (None: nothing to index)."""
         if document is None or self._broken:
             return
         if self._closed:
@@ -180,6 +183,10 @@ class LiveIndex:
             self._process.stdin.write(line.encode("utf-8"))
         except (BrokenPipeError, OSError):
             self._broken = True  # Pagefind stopped; finish() reports why
+
+    def fileno(self) -> int:
+        """The pipe to Pagefind, which a forked process must close (hooks/render_pool.py)."""
+        return self._process.stdin.fileno()
 
     def close_input(self) -> None:
         """No more searchable pages: Pagefind starts writing while the rest of the site builds."""

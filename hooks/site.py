@@ -19,6 +19,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from render_pool import PRERENDERED, SHARE, RenderPool, render_page, wanted  # beside this file (hooks/)
+
 # The hooks folder, not the project, is on sys.path while MkDocs loads hooks.
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -35,7 +37,7 @@ from cchc.errors import ContentErrors  # noqa: E402
 from cchc.images import render_thumbnail  # noqa: E402
 from cchc.plan import PageSpec, docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
 from cchc.render_cache import RenderCache, Rendered  # noqa: E402
-from cchc.search_index import LiveIndex, SearchIndexError, code_variants  # noqa: E402
+from cchc.search_index import LiveIndex, SearchIndexError, code_variants, index_document  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
 
 
@@ -53,6 +55,9 @@ class _State:
         self.reused: dict[str, Rendered] = {}  # src_uri → conversion taken from the cache
         self.converting: dict[str, tuple[str, int]] = {}  # src_uri → (cache entry, warnings before)
         self.warnings = _WarningCount()
+        self.nav = None
+        self.pool: RenderPool | None = None  # pages rendered on the second core (hooks/render_pool.py)
+        self.prerendered: dict[str, str | None] = {}  # src_uri → its search document, until written
 
 
 class _WarningCount(logging.Handler):
@@ -147,6 +152,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_nav(nav, config: MkDocsConfig, files: Files):
+    state.nav = nav  # for the pages rendered ahead in on_env
+    return nav
+
+
 class _CachedFile(File):
     """A card or thumbnail from .cache/, linked into the site rather than copied (cchc.diskcache.place)."""
 
@@ -161,6 +171,18 @@ def on_env(env, config: MkDocsConfig, files: Files):
     # Jinja's urlencode keeps "/" as is; a URL inside a query string wants everything encoded.
     env.filters["url_param"] = lambda value: quote(str(value), safe="")
     env.filters["code_variants"] = code_variants
+    # Last thing before MkDocs' page loop: everything the pages need now exists.
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    # The copy takes the later searchable pages; the build renders the listings after
+    # them itself, while Pagefind writes the index (searchable pages come first).
+    searchable = [f.page for f in doc_files if f.src_uri in state.specs and state.specs[f.src_uri].searchable]
+    if wanted(state.command, len(searchable)):
+        def render(page: Page) -> tuple[str, str | None]:
+            html = _policy(render_page(page, config, state.nav, doc_files, env))
+            return html, index_document(html)
+
+        later = searchable[len(searchable) - int(len(searchable) * SHARE):]
+        state.pool = RenderPool(later, render, close_in_copy=[state.index.fileno()])
     return env
 
 
@@ -208,6 +230,12 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+    if state.pool is not None and page.meta.get("template") == PRERENDERED:
+        try:
+            context["cchc_prerendered"], state.prerendered[page.file.src_uri] = state.pool.take(page.file.src_uri)
+        except RuntimeError as error:
+            raise PluginError(str(error)) from None
+        return context
     spec = state.specs.get(page.file.src_uri)
     if spec is not None:
         context["cchc"] = spec.context
@@ -226,9 +254,12 @@ def _policy(output: str) -> str:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    output = _policy(output)
     try:
-        state.index.add(page.file.dest_uri, output)
+        if page.file.src_uri in state.prerendered:  # policy and search document made with the page
+            state.index.add_document(page.file.dest_uri, state.prerendered.pop(page.file.src_uri))
+        else:
+            output = _policy(output)
+            state.index.add(page.file.dest_uri, output)
     except SearchIndexError as error:
         raise PluginError(str(error)) from None
     if page.file.src_uri == state.last_searchable:
@@ -238,6 +269,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     logging.getLogger("mkdocs").removeHandler(state.warnings)
+    if state.pool is not None:
+        state.pool.abort()  # normally long finished; never leave a process or file behind
     content = state.content
     index, state.index = state.index, None
     try:
@@ -250,6 +283,8 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_build_error(error: Exception) -> None:
     logging.getLogger("mkdocs").removeHandler(state.warnings)
+    if state.pool is not None:
+        state.pool.abort()
     if state.index is not None:
         state.index.abort()
         state.index = None

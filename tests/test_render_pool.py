@@ -1,0 +1,84 @@
+"""Pages rendered on the second core (hooks/render_pool.py) are the pages MkDocs would render."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
+
+from conftest import ROOT, Project
+
+sys.path.insert(0, str(ROOT / "hooks"))
+from render_pool import PRERENDERED, RenderPool, wanted  # noqa: E402
+
+
+@pytest.fixture
+def demo_project(tmp_path) -> Project:
+    return Project(tmp_path / "site-src", with_demo_content=True)
+
+
+def test_site_built_on_two_cores_is_byte_identical_to_the_one_built_on_one(demo_project):
+    serial = demo_project.build(site="serial", CCHC_PARALLEL="0")
+    assert serial.returncode == 0, serial.stderr
+    parallel = demo_project.build(site="parallel", CCHC_PARALLEL="1")
+    assert parallel.returncode == 0, parallel.stderr
+    one, two = demo_project.path / "serial", demo_project.path / "parallel"
+    files = sorted(p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file())
+    assert len(files) > 200 and any(f.startswith("pagefind/fragment/") for f in files)
+    assert files == sorted(p.relative_to(two).as_posix() for p in two.rglob("*") if p.is_file())
+    # Pages, feeds, open data and the search index, byte for byte.
+    assert subprocess.run(["diff", "-r", str(one), str(two)], capture_output=True).returncode == 0
+    assert not any(PRERENDERED in p.read_text(encoding="utf-8") for p in two.rglob("*.html"))
+
+
+def test_an_error_on_a_page_rendered_by_the_copy_names_that_page(demo_project, tmp_path):
+    # Decisions are the last searchable pages, so the copy renders them.
+    template = demo_project.path / "overrides/tthc-decision.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}{{ cchc.khong_co.truong_nay }}", 1), encoding="utf-8")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    result = demo_project.build(CCHC_PARALLEL="1", TMPDIR=str(temp))
+    assert result.returncode != 0
+    assert "Error building page 'tthc/quyet-dinh/" in result.stderr and "khong_co" in result.stderr
+    assert not list(temp.glob("cchc-render-*"))  # the copy's results file is removed
+
+
+def _page(uri: str) -> SimpleNamespace:
+    return SimpleNamespace(file=SimpleNamespace(src_uri=uri), meta={"template": "post.html"})
+
+
+def test_warnings_logged_by_the_copy_are_logged_by_the_build(caplog):
+    def render(page):
+        logging.getLogger("mkdocs.structure.pages").warning("liên kết hỏng trong %s", page.file.src_uri)
+        return f"<p>{page.file.src_uri}</p>"
+
+    pages = [_page("a.md"), _page("b.md")]
+    with caplog.at_level(logging.WARNING):
+        pool = RenderPool(pages, render)
+        assert [page.meta["template"] for page in pages] == [PRERENDERED] * 2
+        assert pool.take("khac.md") is None
+        assert pool.take("b.md") == "<p>b.md</p>" and pool.take("a.md") == "<p>a.md</p>"
+    assert [r.getMessage() for r in caplog.records] == ["liên kết hỏng trong a.md", "liên kết hỏng trong b.md"]
+
+
+def test_a_copy_that_dies_fails_the_build_instead_of_dropping_pages():
+    pool = RenderPool([_page("a.md")], lambda page: os._exit(3))
+    with pytest.raises(RuntimeError, match="stopped"):
+        pool.take("a.md")
+
+
+def test_only_large_builds_fork(monkeypatch):
+    monkeypatch.delenv("CCHC_PARALLEL", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert not wanted("build", 10) and not wanted("serve", 10_000) and wanted("build", 10_000)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert not wanted("build", 10_000)
+    monkeypatch.setenv("CCHC_PARALLEL", "0")
+    assert not wanted("build", 10_000)
+    monkeypatch.setenv("CCHC_PARALLEL", "1")
+    assert wanted("build", 1) and not wanted("serve", 1)
