@@ -18,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from render_pool import PRERENDERED, SHARE, RenderPool, render_page, wanted  # beside this file (hooks/)
 
@@ -154,7 +155,34 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_nav(nav, config: MkDocsConfig, files: Files):
     state.nav = nav  # for the pages rendered ahead in on_env
+    # Pages from content/ that are not in the nav get no Page from MkDocs until its page
+    # loop; made here, they are _GeneratedPage (Material's blog plugin subclasses Page alike).
+    for uri in state.specs:
+        file = files.get_file_from_path(uri)
+        if file is not None and file.page is None:
+            _GeneratedPage(None, file, config)
     return nav
+
+
+class _GeneratedPage(Page):
+    """A page from content/ that skips MkDocs' Markdown set-up when there is nothing to convert.
+
+    MkDocs builds a new Markdown instance with every extension for each page (≈ 0.5 ms);
+    listings and procedure pages have no Markdown, and posts converted in an earlier build
+    come back from cchc.render_cache with everything MkDocs keeps of a conversion.
+    """
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        rendered = state.reused.pop(self.file.src_uri, None)
+        if rendered is not None:
+            self.content, self.toc, self.present_anchor_ids = rendered.content, rendered.toc, rendered.anchors
+            if rendered.links_to_anchors is not None:
+                self.links_to_anchors = {files.get_file_from_path(target): links
+                                         for target, links in rendered.links_to_anchors.items()}
+        elif not self.markdown.strip():
+            self.content, self.toc, self.present_anchor_ids, self.links_to_anchors = "", get_toc([]), set(), {}
+        else:
+            super().render(config, files)
 
 
 class _CachedFile(File):
@@ -204,21 +232,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             entry = state.renders.key(page.file.src_uri, markdown)
             rendered = state.renders.load(entry)
             if rendered is not None:
-                state.reused[page.file.src_uri] = rendered
-                return ""  # MkDocs converts nothing; on_page_content puts the stored HTML back
-            state.converting[page.file.src_uri] = (entry, state.warnings.count)
+                state.reused[page.file.src_uri] = rendered  # _GeneratedPage.render puts it back
+            else:
+                state.converting[page.file.src_uri] = (entry, state.warnings.count)
     return markdown
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     uri = page.file.src_uri
-    if uri in state.reused:
-        rendered = state.reused.pop(uri)
-        page.toc, page.present_anchor_ids = rendered.toc, rendered.anchors
-        if rendered.links_to_anchors is not None:
-            page.links_to_anchors = {files.get_file_from_path(target): links
-                                     for target, links in rendered.links_to_anchors.items()}
-        return rendered.content
     if uri in state.converting:
         entry, warnings_before = state.converting.pop(uri)
         if state.warnings.count == warnings_before:
