@@ -155,11 +155,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_nav(nav, config: MkDocsConfig, files: Files):
     state.nav = nav  # for the pages rendered ahead in on_env
-    # Pages from content/ that are not in the nav get no Page from MkDocs until its page
-    # loop; made here, they are _GeneratedPage (Material's blog plugin subclasses Page alike).
+    # MkDocs gave every page outside the nav a plain Page while building the nav; nothing
+    # refers to those yet, so they are replaced by _GeneratedPage (Material's blog plugin
+    # subclasses Page alike). Section pages in the nav keep theirs.
     for uri in state.specs:
         file = files.get_file_from_path(uri)
-        if file is not None and file.page is None:
+        if file is not None and not file.inclusion.is_in_nav():
             _GeneratedPage(None, file, config)
     return nav
 

@@ -71,3 +71,18 @@ def test_damaged_entry_is_a_miss(tmp_path):
     (tmp_path / f"{entry}.pickle").write_bytes(b"not a pickle")
     assert cache.load(entry) is None and not (tmp_path / f"{entry}.pickle").exists()
     assert RenderCache(tmp_path, "other salt").key("tin-tuc/a.md", "# A") != entry
+
+
+def test_the_second_build_really_takes_the_stored_html(project):
+    """Proof the stored conversion is what gets published (MkDocs does not convert again)."""
+    import pickle
+
+    project.post("2024-03-07-tin-a", title="Tin A", body="## Mục một\n\nNội dung gốc.\n")
+    assert project.build().returncode == 0
+    (entry,) = (project.path / ".cache/pages").glob("*.pickle")
+    rendered = pickle.loads(entry.read_bytes())
+    rendered.content = rendered.content.replace("Nội dung gốc.", "Nội dung lấy từ bộ đệm.")
+    entry.write_bytes(pickle.dumps(rendered))
+    assert project.build(site="site2").returncode == 0
+    page = (project.path / "site2/tin-tuc/2024/tin-a/index.html").read_text(encoding="utf-8")
+    assert "Nội dung lấy từ bộ đệm." in page and "Nội dung gốc." not in page
