@@ -2,8 +2,8 @@
 
 Share cards, thumbnails and QR codes cost milliseconds each; at thousands of
 posts and procedures that is minutes per build. An unchanged input finds its
-file and is never made twice; the site gets the cached file itself (MkDocs
-copies it), so nothing large is held in memory.
+file and is never made twice; the site gets the cached file itself (a hard
+link, see place), so nothing large is held in memory or copied.
 """
 
 from __future__ import annotations

@@ -40,13 +40,12 @@ def code_variants(code: str | None) -> str:
     return " ".join(dict.fromkeys([code, national, national[2:], national.replace(".", "")]))
 
 
-# One token of HTML after the indexed element opens: a script/style element or a comment
-# (skipped whole), or a tag (quoted attribute values may contain ">").
-_TOKEN = re.compile(
-    r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->"
-    r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
-    re.S | re.I,
-)
+# Skipped whole while walking a page: script and style elements, comments.
+_SKIPPED = r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->"
+# A tag's attributes (quoted values may contain ">").
+_ATTRS = r"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"
+# One token of HTML after the indexed element opens: something skipped, or a tag.
+_TOKEN = re.compile(rf"{_SKIPPED}|<(/?)([a-zA-Z][a-zA-Z0-9-]*){_ATTRS}>", re.S | re.I)
 _HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
 _TITLE = re.compile(r"<title>.*?</title>", re.S | re.I)
 _PAGEFIND_ATTR = "data-pagefind-"
@@ -119,8 +118,7 @@ def _body_tag(html: str) -> re.Match | None:
 @lru_cache(maxsize=None)
 def _same_tag(tag: str) -> re.Pattern:
     """Opening and closing tags named ``tag``; comments, scripts and styles are skipped whole."""
-    return re.compile(rf"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>"
-                      rf"|<(/?){tag}\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S | re.I)
+    return re.compile(rf"{_SKIPPED}|<(/?){tag}\b{_ATTRS}>", re.S | re.I)
 
 
 def _element_end(html: str, tag: str, start: int) -> int:
