@@ -182,6 +182,11 @@ class LiveIndex:
         except (BrokenPipeError, OSError):
             self._broken = True  # Pagefind stopped; finish() reports why
 
+    @property
+    def closed(self) -> bool:
+        """True once close_input was called: the index has every searchable page."""
+        return self._closed
+
     def fileno(self) -> int:
         """The pipe to Pagefind, which a forked process must close (hooks/render_pool.py)."""
         return self._process.stdin.fileno()

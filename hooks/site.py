@@ -8,6 +8,7 @@ are listed in the order MkDocs calls them.
 from __future__ import annotations
 
 import logging
+import posixpath
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -20,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from render_pool import PRERENDERED, SHARE, RenderPool, render_page, wanted  # beside this file (hooks/)
+from render_pool import LISTING_SHARE, PRERENDERED, SEARCHABLE_SHARE, RenderPool, later, render_page, wanted  # beside this file (hooks/)
 
 # The hooks folder, not the project, is on sys.path while MkDocs loads hooks.
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,7 @@ from cchc.plan import PageSpec, docs_share, home_context, plan_cards, plan_files
 from cchc.render_cache import RenderCache, Rendered  # noqa: E402
 from cchc.search_index import LiveIndex, SearchIndexError, code_variants, index_document  # noqa: E402
 from cchc.settings import Settings  # noqa: E402
+from late_writes import LateWrites  # noqa: E402 - beside this file, imports cchc
 
 
 class _State:
@@ -58,7 +60,8 @@ class _State:
         self.warnings = _WarningCount()
         self.nav = None
         self.pool: RenderPool | None = None  # pages rendered on the second core (hooks/render_pool.py)
-        self.prerendered: dict[str, str | None] = {}  # src_uri → its search document, until written
+        self.prerendered: dict[str, str | None] = {}  # src_uri → search document of a page the copy wrote
+        self.late = LateWrites()  # pages and cards written once the index is complete (hooks/late_writes.py)
 
 
 class _WarningCount(logging.Handler):
@@ -98,6 +101,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     state.last_searchable = next((spec.src_uri for spec in reversed(specs) if spec.searchable), "")
     state.renders = RenderCache(settings.cache_dir / "pages", _render_salt(config))
     logging.getLogger("mkdocs").addHandler(state.warnings)
+    _BUILD_LOG.addFilter(_written_later)
     return config
 
 
@@ -189,9 +193,11 @@ class _GeneratedPage(Page):
 class _CachedFile(File):
     """A card or thumbnail from .cache/, linked into the site rather than copied (cchc.diskcache.place)."""
 
+    placed_by_copy = False  # beside a page the rendering copy writes (on_env)
+
     def copy_file(self, dirty: bool = False) -> None:
-        if not (dirty and not self.is_modified()):
-            place(Path(self.abs_src_path), Path(self.abs_dest_path))
+        if not self.placed_by_copy and not (dirty and not self.is_modified()):
+            state.late.file(self)
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
@@ -202,17 +208,33 @@ def on_env(env, config: MkDocsConfig, files: Files):
     env.filters["code_variants"] = code_variants
     # Last thing before MkDocs' page loop: everything the pages need now exists.
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-    # The copy takes the later searchable pages; the build renders the listings after
-    # them itself, while Pagefind writes the index (searchable pages come first).
-    searchable = [f.page for f in doc_files if f.src_uri in state.specs and state.specs[f.src_uri].searchable]
+    # Searchable pages come first (cchc.plan), so the index is complete, and Pagefind
+    # writes it, while the listings after them render. The copy takes the later part
+    # of each (hooks/render_pool.py).
+    pages = [file.page for file in doc_files]
+    last = max((n for n, page in enumerate(pages) if _searchable(page)), default=-1)
+    searchable = [page for page in pages[:last + 1] if _searchable(page)]
     if wanted(state.command, len(searchable)):
-        def render(page: Page) -> tuple[str, str | None]:
-            html = _policy(render_page(page, config, state.nav, doc_files, env))
-            return html, index_document(html)
+        batches = [later(searchable, SEARCHABLE_SHARE), later(pages[last + 1:], LISTING_SHARE)]
+        folders = {posixpath.dirname(page.file.dest_uri) for batch in batches for page in batch}
+        late = LateWrites()  # the copy's: its pages, and the cards and thumbnails beside them
+        for file in files:
+            if isinstance(file, _CachedFile) and posixpath.dirname(file.dest_uri) in folders:
+                file.placed_by_copy = True
+                late.file(file)
 
-        later = searchable[len(searchable) - int(len(searchable) * SHARE):]
-        state.pool = RenderPool(later, render, close_in_copy=[state.index.fileno()])
+        def render(page: Page) -> str | None:
+            html = _policy(render_page(page, config, state.nav, doc_files, env))
+            late.page(page.file.src_uri, html, page.file.abs_dest_path)
+            return index_document(html)
+
+        state.pool = RenderPool(batches, render, finish=late.write, close_in_copy=[state.index.fileno()])
     return env
+
+
+def _searchable(page: Page) -> bool:
+    spec = state.specs.get(page.file.src_uri)
+    return spec is not None and spec.searchable
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
@@ -254,7 +276,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
     if state.pool is not None and page.meta.get("template") == PRERENDERED:
         try:
-            context["cchc_prerendered"], state.prerendered[page.file.src_uri] = state.pool.take(page.file.src_uri)
+            state.prerendered[page.file.src_uri] = state.pool.take(page.file.src_uri)
         except RuntimeError as error:
             raise PluginError(str(error)) from None
         return context
@@ -276,37 +298,60 @@ def _policy(output: str) -> str:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    uri = page.file.src_uri
     try:
-        if page.file.src_uri in state.prerendered:  # policy and search document made with the page
-            state.index.add_document(page.file.dest_uri, state.prerendered.pop(page.file.src_uri))
+        if uri in state.prerendered:  # rendered and written by the copy
+            state.index.add_document(page.file.dest_uri, state.prerendered.pop(uri))
+            output = ""
         else:
             output = _policy(output)
             state.index.add(page.file.dest_uri, output)
+            if not state.index.closed:
+                state.late.page(uri, output, page.file.abs_dest_path)
+                output = ""
     except SearchIndexError as error:
         raise PluginError(str(error)) from None
-    if page.file.src_uri == state.last_searchable:
+    if uri == state.last_searchable:
         state.index.close_input()
-    return output
+        state.late.write()  # while Pagefind writes the index
+    return output  # empty: MkDocs writes nothing (and _written_later keeps it from saying so)
+
+
+def _written_later(record: logging.LogRecord) -> bool:
+    """Drops MkDocs' note that a page came out empty, for pages written by LateWrites."""
+    message = record.getMessage()
+    if not message.startswith(_SKIPPED):
+        return True
+    uri = message[len(_SKIPPED):].partition("'. ")[0]
+    return not (uri in state.late.uris or (state.pool is not None and state.pool.renders(uri)))
+
+
+_SKIPPED = "Page skipped: '"  # mkdocs.commands.build._build_page, on an empty page
+_BUILD_LOG = logging.getLogger("mkdocs.commands.build")
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     logging.getLogger("mkdocs").removeHandler(state.warnings)
-    if state.pool is not None:
-        state.pool.abort()  # normally long finished; never leave a process or file behind
+    _BUILD_LOG.removeFilter(_written_later)
     content = state.content
-    index, state.index = state.index, None
     try:
+        state.index.close_input()  # both normally done at the last searchable page;
+        state.late.write()  # a site without one gets here first
+        if state.pool is not None:
+            state.pool.finish()  # the copy has written its pages and cards
+        index, state.index = state.index, None
         index.finish()
         write_admin(Path(config.site_dir), cms_config(content.settings, content.categories, content.fields),
                     config.site_name)
-    except (SearchIndexError, AdminError) as error:
+    except (SearchIndexError, AdminError, RuntimeError) as error:
         raise PluginError(str(error)) from None
 
 
 def on_build_error(error: Exception) -> None:
     logging.getLogger("mkdocs").removeHandler(state.warnings)
+    _BUILD_LOG.removeFilter(_written_later)
     if state.pool is not None:
-        state.pool.abort()
+        state.pool.close()  # no process or file left behind
     if state.index is not None:
         state.index.abort()
         state.index = None

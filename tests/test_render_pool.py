@@ -6,6 +6,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -30,9 +31,12 @@ def test_site_built_on_two_cores_is_byte_identical_to_the_one_built_on_one(demo_
     files = sorted(p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file())
     assert len(files) > 200 and any(f.startswith("pagefind/fragment/") for f in files)
     assert files == sorted(p.relative_to(two).as_posix() for p in two.rglob("*") if p.is_file())
-    # Pages, feeds, open data and the search index, byte for byte.
+    # Pages, cards, feeds, open data and the search index, byte for byte.
     assert subprocess.run(["diff", "-r", str(one), str(two)], capture_output=True).returncode == 0
     assert not any(PRERENDERED in p.read_text(encoding="utf-8") for p in two.rglob("*.html"))
+    # Pages written late (hooks/late_writes.py) or by the copy are not reported as skipped.
+    for result in (serial, parallel):
+        assert "Page skipped" not in result.stderr and "Documentation built" in result.stderr
 
 
 def test_an_error_on_a_page_rendered_by_the_copy_names_that_page(demo_project, tmp_path):
@@ -59,17 +63,77 @@ def test_warnings_logged_by_the_copy_are_logged_by_the_build(caplog):
 
     pages = [_page("a.md"), _page("b.md")]
     with caplog.at_level(logging.WARNING):
-        pool = RenderPool(pages, render)
+        pool = RenderPool([pages], render)
         assert [page.meta["template"] for page in pages] == [PRERENDERED] * 2
-        assert pool.take("khac.md") is None
+        assert pool.take("khac.md") is None and pool.renders("a.md") and not pool.renders("khac.md")
         assert pool.take("b.md") == "<p>b.md</p>" and pool.take("a.md") == "<p>a.md</p>"
+        pool.finish()
     assert [r.getMessage() for r in caplog.records] == ["liên kết hỏng trong a.md", "liên kết hỏng trong b.md"]
 
 
+def test_a_batch_is_taken_as_soon_as_it_is_done_not_when_the_copy_is(tmp_path):
+    gate = tmp_path / "gate"
+
+    def render(page):
+        if page.file.src_uri == "listing.md":  # waits until the build took the first batch
+            for _ in range(400):
+                if gate.exists():
+                    return "after"
+                time.sleep(0.025)
+            return "before"
+        return page.file.src_uri
+
+    pool = RenderPool([[_page("post.md")], [_page("listing.md")]], render)
+    assert pool.take("post.md") == "post.md"
+    gate.touch()
+    assert pool.take("listing.md") == "after"
+    pool.finish()
+
+
+def test_finish_runs_in_the_copy_after_every_batch_and_the_build_waits_for_it(tmp_path):
+    done = tmp_path / "done"
+    pool = RenderPool([[_page("a.md")], []], lambda page: "a", finish=lambda: done.write_text("ok"))
+    assert pool.take("a.md") == "a"
+    pool.finish()
+    assert done.read_text() == "ok"
+
+
+def test_an_error_in_finish_fails_the_build(tmp_path):
+    def finish():
+        raise OSError("đĩa đầy")
+
+    pool = RenderPool([[_page("a.md")]], lambda page: "a", finish=finish)
+    assert pool.take("a.md") == "a"
+    with pytest.raises(RuntimeError, match="Error writing the pages: OSError: đĩa đầy"):
+        pool.finish()
+    pool.close()
+
+
+def test_an_error_in_a_later_batch_names_its_page():
+    def render(page):
+        if page.file.src_uri == "listing.md":
+            raise KeyError("truong_nay")
+        return "ok"
+
+    pool = RenderPool([[_page("post.md")], [_page("listing.md")]], render)
+    assert pool.take("post.md") == "ok"
+    with pytest.raises(RuntimeError, match="Error building page 'listing.md': KeyError: 'truong_nay'"):
+        pool.take("listing.md")
+    pool.close()
+
+
 def test_a_copy_that_dies_fails_the_build_instead_of_dropping_pages():
-    pool = RenderPool([_page("a.md")], lambda page: os._exit(3))
+    pool = RenderPool([[_page("a.md")]], lambda page: os._exit(3))
     with pytest.raises(RuntimeError, match="stopped"):
         pool.take("a.md")
+    pool.close()
+
+
+def test_closing_stops_a_copy_still_at_work_and_removes_its_folder():
+    pool = RenderPool([[_page("a.md")]], lambda page: time.sleep(60))
+    folder = pool._dir
+    pool.close()
+    assert not os.path.exists(folder)
 
 
 def test_only_large_builds_fork(monkeypatch):
