@@ -9,6 +9,7 @@ Procedure codes are indexed the same way in every form people type them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -17,6 +18,11 @@ import tempfile
 from functools import lru_cache
 from html import unescape
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not on Windows; the pipe keeps its default size there
+    fcntl = None
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGEFIND_API = ROOT / "node_modules" / "pagefind" / "lib" / "index.js"
@@ -157,6 +163,10 @@ class LiveIndex:
             ["node", str(FEED), str(site_dir / "pagefind")],
             stdin=subprocess.PIPE, stdout=self._log, stderr=self._log,
         )
+        # Pages handed over in a burst (those rendered on the second core) would otherwise
+        # hold the build at every 64 KB while Pagefind parses; 1 MB is Linux's usual limit.
+        with contextlib.suppress(AttributeError, OSError):
+            fcntl.fcntl(self._process.stdin.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
         self._broken = False
         self._closed = False
 

@@ -29,6 +29,7 @@ import pickle
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -38,9 +39,9 @@ from mkdocs.structure.pages import Page
 
 PRERENDERED = "cchc-prerendered.html"  # overrides/: the page is already written; renders nothing
 MIN_PAGES = 400  # searchable pages; below this, forking costs more than it saves
-# Parts of the pages the copy takes. The build also feeds Pagefind and steps through
-# every page the copy wrote, and the copy writes its pages after the listings, so a
-# little more than half of each (measured at 2,000 and 6,000 pages; ±15 % noise).
+# Parts of the pages the copy takes, by rendering time. The build also feeds Pagefind
+# and steps through every page the copy wrote, but the copy writes its pages after
+# the listings (measured at 2,000 and 6,000 pages; ±15 % noise).
 SEARCHABLE_SHARE = 0.5
 LISTING_SHARE = 0.6
 
@@ -54,9 +55,41 @@ def wanted(command: str, pages: int) -> bool:
     return setting == "1" or (pages >= MIN_PAGES and (os.cpu_count() or 1) >= 2)
 
 
-def later(pages: Sequence[Page], share: float) -> list[Page]:
-    """The last ``share`` of ``pages``: the build reaches them last, so it waits least for them."""
-    return list(pages[len(pages) - int(len(pages) * share):])
+def later(pages: Sequence[Page], share: float, cost: Callable[[Page], float] = lambda page: 1.0) -> list[Page]:
+    """The last pages, ``share`` of the whole ``cost``: the build reaches them last, so it waits least.
+
+    Cost matters: a procedure page takes about three times as long as a post, and
+    procedures and decisions come after the posts.
+    """
+    costs = [cost(page) for page in pages]
+    left, start = sum(costs) * share, len(pages)
+    while start > 0 and left >= costs[start - 1] / 2:
+        start -= 1
+        left -= costs[start]
+    return list(pages[start:])
+
+
+def template_costs(pages: Sequence[Page], render: Callable[[Page], Any]) -> dict[str, float]:
+    """Seconds to render a page of each template, timed on the first page using it.
+
+    Timed on the second render (the first compiles the template); ≈ 0.1 s in all.
+    A template that fails is left out: the page loop reports it, naming the page.
+    """
+    costs: dict[str, float] = {}
+    tried: set[str] = set()
+    for page in pages:
+        name = page.meta.get("template", "main.html")
+        if name in tried:
+            continue
+        tried.add(name)
+        try:
+            render(page)
+            start = time.perf_counter()
+            render(page)
+        except Exception:  # noqa: BLE001 - see above
+            continue
+        costs[name] = time.perf_counter() - start
+    return costs
 
 
 def render_page(page: Page, config, nav, doc_files: Sequence, env) -> str:

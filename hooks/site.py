@@ -21,7 +21,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from render_pool import LISTING_SHARE, PRERENDERED, SEARCHABLE_SHARE, RenderPool, later, render_page, wanted  # beside this file (hooks/)
+from render_pool import (  # beside this file (hooks/)
+    LISTING_SHARE, PRERENDERED, SEARCHABLE_SHARE, RenderPool, later, render_page, template_costs, wanted,
+)
 
 # The hooks folder, not the project, is on sys.path while MkDocs loads hooks.
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,21 +217,36 @@ def on_env(env, config: MkDocsConfig, files: Files):
     last = max((n for n, page in enumerate(pages) if _searchable(page)), default=-1)
     searchable = [page for page in pages[:last + 1] if _searchable(page)]
     if wanted(state.command, len(searchable)):
-        batches = [later(searchable, SEARCHABLE_SHARE), later(pages[last + 1:], LISTING_SHARE)]
-        folders = {posixpath.dirname(page.file.dest_uri) for batch in batches for page in batch}
-        late = LateWrites()  # the copy's: its pages, and the cards and thumbnails beside them
-        for file in files:
-            if isinstance(file, _CachedFile) and posixpath.dirname(file.dest_uri) in folders:
-                file.placed_by_copy = True
-                late.file(file)
-
-        def render(page: Page) -> str | None:
-            html = _policy(render_page(page, config, state.nav, doc_files, env))
-            late.page(page.file.src_uri, html, page.file.abs_dest_path)
-            return index_document(html)
-
-        state.pool = RenderPool(batches, render, finish=late.write, close_in_copy=[state.index.fileno()])
+        state.pool = _start_pool(searchable, pages[last + 1:], doc_files, files, config, env)
     return env
+
+
+def _start_pool(searchable: list[Page], listings: list[Page], doc_files, files: Files,
+                config: MkDocsConfig, env) -> RenderPool:
+    """Fork the copy that renders and writes the later part of both kinds of page."""
+    def render_only(page: Page) -> str:
+        return _policy(render_page(page, config, state.nav, doc_files, env))
+
+    # Post-processing included: its time grows with the page (procedures are long).
+    costs = template_costs([*searchable, *listings], lambda page: index_document(render_only(page)))
+
+    def cost(page: Page) -> float:
+        return costs.get(page.meta.get("template", "main.html"), 0.001)
+
+    batches = [later(searchable, SEARCHABLE_SHARE, cost), later(listings, LISTING_SHARE, cost)]
+    folders = {posixpath.dirname(page.file.dest_uri) for batch in batches for page in batch}
+    late = LateWrites()  # the copy's: its pages, and the cards and thumbnails beside them
+    for file in files:
+        if isinstance(file, _CachedFile) and posixpath.dirname(file.dest_uri) in folders:
+            file.placed_by_copy = True
+            late.file(file)
+
+    def render(page: Page) -> str | None:
+        html = render_only(page)
+        late.page(page.file.src_uri, html, page.file.abs_dest_path)
+        return index_document(html)
+
+    return RenderPool(batches, render, finish=late.write, close_in_copy=[state.index.fileno()])
 
 
 def _searchable(page: Page) -> bool:

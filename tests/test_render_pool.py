@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, Project
 
 sys.path.insert(0, str(ROOT / "hooks"))
-from render_pool import PRERENDERED, RenderPool, wanted  # noqa: E402
+from render_pool import PRERENDERED, RenderPool, later, template_costs, wanted  # noqa: E402
 
 
 @pytest.fixture
@@ -146,3 +146,34 @@ def test_only_large_builds_fork(monkeypatch):
     assert not wanted("build", 10_000)
     monkeypatch.setenv("CCHC_PARALLEL", "1")
     assert wanted("build", 1) and not wanted("serve", 1)
+
+
+def test_the_copy_takes_the_last_pages_worth_its_share_of_the_rendering_time():
+    pages = [_page(f"tin-{n}.md") for n in range(6)] + [_page(f"tthc-{n}.md") for n in range(2)]
+    for page in pages[6:]:
+        page.meta["template"] = "tthc.html"
+    cost = {"post.html": 1.0, "tthc.html": 3.0}
+    weighed = later(pages, 0.5, lambda page: cost[page.meta["template"]])
+    assert [p.file.src_uri for p in weighed] == ["tthc-0.md", "tthc-1.md"]  # 6 of 12
+    assert len(later(pages, 0.5)) == 4 and later(pages, 0.0) == [] and later([], 0.5) == []
+
+
+def test_template_costs_times_one_page_of_each_template():
+    pages = [_page("a.md"), _page("b.md"), _page("c.md")]
+    pages[2].meta["template"] = "tthc.html"
+    rendered = []
+
+    def render(page):
+        rendered.append(page.file.src_uri)
+        time.sleep(0.02 if page.meta["template"] == "tthc.html" else 0.001)
+
+    costs = template_costs(pages, render)
+    assert set(costs) == {"post.html", "tthc.html"} and costs["tthc.html"] > costs["post.html"] * 5
+    assert "b.md" not in rendered
+    pages[1].meta["template"] = "hong.html"  # a template that fails is left to the page loop
+
+    def failing(page):
+        if page.meta["template"] == "hong.html":
+            raise KeyError("khong_co")
+
+    assert set(template_costs(pages, failing)) == {"post.html", "tthc.html"}
