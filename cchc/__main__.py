@@ -13,16 +13,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cms import DEFAULT_LOCAL_PORT
-from .config_file import read_mkdocs_config
-from .content import load_content
-from .dates import build_now
-from .editing import run_editor
-from .errors import ContentError, ContentErrors
-from .models import Category, Field
-from .scaffold import ScaffoldError, new_decision, new_post, new_procedure
-from .settings import Settings
-from .taxonomy import load_terms
+from cchc.editor.cms import DEFAULT_LOCAL_PORT
+from cchc.core.config_file import read_mkdocs_config
+from cchc.site.content import load_content
+from cchc.core.dates import build_now
+from cchc.editor.server import run_editor
+from cchc.core.errors import ContentError, ContentErrors
+from cchc.news.model import Category, Field
+from cchc.editor.scaffold import ScaffoldError, new_decision, new_post, new_procedure
+from cchc.core.settings import Settings
+from cchc.core.terms import load_terms
 
 
 def load_settings(root: Path) -> Settings:

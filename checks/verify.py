@@ -24,10 +24,10 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from cchc.config_file import read_mkdocs_config
-from cchc.content import load_content
-from cchc.dates import build_now
-from cchc.settings import Settings
+from cchc.core.config_file import read_mkdocs_config
+from cchc.site.content import load_content
+from cchc.core.dates import build_now
+from cchc.core.settings import Settings
 
 from .sitecheck import broken_links, third_party
 

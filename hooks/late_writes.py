@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.structure.files import File
 from mkdocs.utils import write_file
 
-from cchc.diskcache import place
+from cchc.core.diskcache import place
 
 
 class LateWrites:

@@ -30,19 +30,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cchc.admin import AdminError, write_admin  # noqa: E402
-from cchc.cards import Card, render_all  # noqa: E402
-from cchc.cms import cms_config  # noqa: E402
-from cchc.content import Content, load_content  # noqa: E402
-from cchc.csp import add_policy  # noqa: E402
-from cchc.dates import build_now, format_date, format_datetime  # noqa: E402
-from cchc.diskcache import place  # noqa: E402
-from cchc.errors import ContentErrors  # noqa: E402
-from cchc.images import render_thumbnail  # noqa: E402
-from cchc.plan import PageSpec, docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
-from cchc.render_cache import RenderCache, Rendered  # noqa: E402
-from cchc.search_index import LiveIndex, SearchIndexError, code_variants, index_document  # noqa: E402
-from cchc.settings import Settings  # noqa: E402
+from cchc.editor.admin import AdminError, write_admin  # noqa: E402
+from cchc.render.cards import Card, render_all  # noqa: E402
+from cchc.editor.cms import cms_config  # noqa: E402
+from cchc.site.content import Content, load_content  # noqa: E402
+from cchc.render.csp import add_policy  # noqa: E402
+from cchc.core.dates import build_now, format_date, format_datetime  # noqa: E402
+from cchc.core.diskcache import place  # noqa: E402
+from cchc.core.errors import ContentErrors  # noqa: E402
+from cchc.render.images import render_thumbnail  # noqa: E402
+from cchc.site.plan import PageSpec, docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
+from cchc.render.markdown_cache import RenderCache, Rendered  # noqa: E402
+from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants, index_document  # noqa: E402
+from cchc.core.settings import Settings  # noqa: E402
 from late_writes import LateWrites  # noqa: E402 - beside this file, imports cchc
 
 

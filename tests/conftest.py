@@ -138,10 +138,10 @@ def project(tmp_path: Path) -> Project:
 @pytest.fixture(scope="session")
 def demo_content():
     """The demo content as the core sees it, with the same "now" as the builds."""
-    from cchc.config_file import read_mkdocs_config
-    from cchc.content import load_content
-    from cchc.dates import parse_datetime
-    from cchc.settings import Settings
+    from cchc.core.config_file import read_mkdocs_config
+    from cchc.site.content import load_content
+    from cchc.core.dates import parse_datetime
+    from cchc.core.settings import Settings
 
     config = read_mkdocs_config(ROOT / "mkdocs.yml", ROOT)
     settings = Settings.from_extra(config["extra"], ROOT, config["site_url"])

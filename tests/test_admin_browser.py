@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from cchc.editing import server_command
+from cchc.editor.server import server_command
 from conftest import Project
 from test_browser import browser  # noqa: F401  (module-scoped Chromium fixture)
 
@@ -214,10 +214,10 @@ def test_admin_creates_a_post_and_a_procedure_on_disk_and_in_the_site(browser, e
     assert "amount: 150000" in record and "unit: ngay_lam_viec" in record
 
     # Read with the project's loader (YAML 1.2 rules), the traps stay text.
-    from cchc.config_file import read_mkdocs_config
-    from cchc.content import load_content
-    from cchc.dates import parse_datetime
-    from cchc.settings import Settings
+    from cchc.core.config_file import read_mkdocs_config
+    from cchc.site.content import load_content
+    from cchc.core.dates import parse_datetime
+    from cchc.core.settings import Settings
 
     config = read_mkdocs_config(project.path / "mkdocs.yml", project.path)
     content = load_content(Settings.from_extra(config["extra"], project.path, config["site_url"]),

@@ -2,7 +2,7 @@ from io import BytesIO
 
 from PIL import Image
 
-from cchc.cards import SIZE, Card, _font, draw, fit_title, render, render_all, wrap
+from cchc.render.cards import SIZE, Card, _font, draw, fit_title, render, render_all, wrap
 
 LONG = ("Cấp lại giấy phép hành nghề đối với chức danh chuyên môn bác sĩ, y sĩ, điều dưỡng, hộ sinh, kỹ thuật y, "
         "dinh dưỡng lâm sàng, cấp cứu viên ngoại viện, tâm lý lâm sàng trong trường hợp bị mất hoặc hư hỏng")

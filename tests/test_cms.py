@@ -10,9 +10,9 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
-from cchc.admin import dump_config
-from cchc.cms import ENUM_LABELS, cms_config
-from cchc.schema import load_schema
+from cchc.editor.admin import dump_config
+from cchc.editor.cms import ENUM_LABELS, cms_config
+from cchc.core.schema import load_schema
 
 from conftest import ROOT
 

@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from cchc.dates import VN_TZ, DateError, format_date, format_datetime, parse_datetime
+from cchc.core.dates import VN_TZ, DateError, format_date, format_datetime, parse_datetime
 
 
 @pytest.mark.parametrize(

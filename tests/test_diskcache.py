@@ -1,4 +1,4 @@
-from cchc.qr import qr_svg
+from cchc.render.qr import qr_svg
 
 
 def test_qr_is_an_inline_svg_drawn_once_per_url(tmp_path):
@@ -13,7 +13,7 @@ def test_qr_is_an_inline_svg_drawn_once_per_url(tmp_path):
 
 
 def test_cached_files_are_linked_into_the_site_and_never_written_through(tmp_path):
-    from cchc.diskcache import place
+    from cchc.core.diskcache import place
 
     cache, site = tmp_path / "cache", tmp_path / "site"
     cache.mkdir()

@@ -2,7 +2,7 @@ from io import BytesIO
 
 from PIL import Image
 
-from cchc.images import render_thumbnail, thumbnail_size, thumbnail_uri
+from cchc.render.images import render_thumbnail, thumbnail_size, thumbnail_uri
 
 from test_news_validation import load
 

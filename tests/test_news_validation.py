@@ -3,11 +3,11 @@
 
 import pytest
 
-from cchc.config_file import read_mkdocs_config
-from cchc.content import load_content
-from cchc.dates import parse_datetime
-from cchc.errors import ContentErrors
-from cchc.settings import Settings
+from cchc.core.config_file import read_mkdocs_config
+from cchc.site.content import load_content
+from cchc.core.dates import parse_datetime
+from cchc.core.errors import ContentErrors
+from cchc.core.settings import Settings
 
 from conftest import NOW
 

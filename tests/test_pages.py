@@ -1,6 +1,6 @@
 """Page planning in the core: ordering, neighbours, listings, preview."""
 
-from cchc.plan import home_context, plan_pages
+from cchc.site.plan import home_context, plan_pages
 
 from test_news_validation import load
 

@@ -1,6 +1,6 @@
 import pytest
 
-from cchc.pagination import paginate
+from cchc.page.pagination import paginate
 
 
 def test_empty_listing_has_one_page():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cchc.render_cache import RenderCache, Rendered
+from cchc.render.markdown_cache import RenderCache, Rendered
 
 BODY_A = "## Mục một\n\nXem [mục hai của tin B](2024-03-08-tin-b.md#muc-hai).\n"
 BODY_B = "## Mục hai\n\nNội dung tin B.\n"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cchc import schema
-from cchc.config_file import read_mkdocs_config
-from cchc.yamlsafe import load_yaml
+from cchc.core import schema
+from cchc.core.config_file import read_mkdocs_config
+from cchc.core.yamlsafe import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

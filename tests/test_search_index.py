@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from cchc.search_index import ROOT, LiveIndex, SearchIndexError, code_variants, index_document
+from cchc.render.search_index import ROOT, LiveIndex, SearchIndexError, code_variants, index_document
 
 PAGE = ('<!doctype html><html lang="vi" class="no-js"><head><meta charset="utf-8"><title>Trang – Sở</title>'
         '<script>var a = "<div data-pagefind-ignore>";</script></head><body>'
@@ -101,7 +101,7 @@ def test_abort_stops_pagefind_and_writes_nothing(tmp_path):
 
 
 def test_missing_pagefind_says_how_to_install(monkeypatch, tmp_path):
-    import cchc.search_index as search_index
+    import cchc.render.search_index as search_index
 
     monkeypatch.setattr(search_index, "PAGEFIND_API", ROOT / "node_modules" / "khong-co" / "index.js")
     with pytest.raises(SearchIndexError, match="make build"):

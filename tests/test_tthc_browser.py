@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from cchc.fold import fold
+from cchc.core.fold import fold
 
 from test_browser import browser, server  # noqa: F401  (fixtures)
 

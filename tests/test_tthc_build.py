@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from cchc.tthc_models import format_money
+from cchc.tthc.model import format_money
 
 from checks.sitecheck import parse
 

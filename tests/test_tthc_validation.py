@@ -2,7 +2,7 @@
 
 import pytest
 
-from cchc.tthc_models import format_money
+from cchc.tthc.model import format_money
 
 from test_news_validation import errors_of, load, only_error
 

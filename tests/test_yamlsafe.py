@@ -2,8 +2,8 @@ import unicodedata
 
 import pytest
 
-from cchc.errors import ContentError
-from cchc.yamlsafe import load_yaml
+from cchc.core.errors import ContentError
+from cchc.core.yamlsafe import load_yaml
 
 
 def test_yaml_1_1_surprises_stay_as_typed():
@@ -58,7 +58,7 @@ def test_libyaml_and_pure_python_read_every_demo_file_alike(monkeypatch):
 
     import yaml
 
-    from cchc import yamlsafe
+    from cchc.core import yamlsafe
 
     assert yaml.__with_libyaml__, "PyYAML was installed without libyaml: builds would be several times slower"
     root = Path(__file__).resolve().parent.parent / "content"

@@ -1,0 +1,173 @@
+"""JSON Schema validation with errors an editor can read.
+
+The schemas in ``schemas/`` are shared by this validator, by editors' text
+editors (the yaml-language-server modeline at the top of YAML files) and
+later by the web editor's form, so the three cannot disagree. Draft-07 is
+used because it is what the YAML language server understands best.
+
+Two validators, one verdict: fastjsonschema (the schema compiled to Python,
+tens of times faster) answers "valid?" for every record; only a record it
+rejects goes through jsonschema, whose errors carry the paths and keywords
+the messages below are written from. jsonschema has the last word, and a
+test checks the two agree on every kind of mistake.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError
+
+from cchc.core.errors import ContentError
+from cchc.core.yamlsafe import YamlDoc, dotted
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+
+_TYPE_NAMES = {
+    "string": "văn bản",
+    "integer": "số nguyên",
+    "number": "số",
+    "boolean": "true hoặc false",
+    "array": "danh sách (mỗi mục một dòng bắt đầu bằng “- ”)",
+    "object": "nhóm trường (tên_trường: giá trị)",
+    "null": "để trống",
+}
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str) -> Draft7Validator:
+    schema = load_schema(name)
+    Draft7Validator.check_schema(schema)
+    return Draft7Validator(schema)
+
+
+@lru_cache(maxsize=None)
+def _fast_validator(name: str):
+    # use_default=False: never write schema defaults into the editor's data. A copy, because
+    # compiling rewrites the schema's $refs in place, and the web editor's form reads it too.
+    return fastjsonschema.compile(copy.deepcopy(load_schema(name)), use_default=False, use_formats=False)
+
+
+def is_valid(data: Any, name: str) -> bool:
+    """The fast verdict alone (see module doc)."""
+    try:
+        _fast_validator(name)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "đang để trống"
+    if isinstance(value, bool):
+        return f"đang là {str(value).lower()}"
+    if isinstance(value, (dict, list)):
+        return "đang là " + ("nhóm trường" if isinstance(value, dict) else "danh sách")
+    return f"đang là “{value}”"
+
+
+def _label(schema: dict[str, Any], key: str) -> str:
+    title = schema.get("properties", {}).get(key, {}).get("title")
+    return f"“{key}” ({title})" if title else f"“{key}”"
+
+
+def _typed_as_text(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string"
+
+
+def restore_text(value: Any, schema: dict[str, Any], doc: YamlDoc, path: tuple = ()) -> Any:
+    """Give back the typed characters where the schema expects text.
+
+    ``title: 2024`` or ``hotline: 1900`` load as integers; a field the schema
+    types as text gets the exact characters instead. Optional fields left
+    empty are dropped: the web editor writes ``image: ""`` or ``fees: []``
+    once a field has been touched and cleared, which means "not given".
+    """
+    if isinstance(value, dict):
+        props, required = schema.get("properties", {}), set(schema.get("required", ()))
+        return {k: restore_text(v, props.get(k, {}), doc, path + (k,)) for k, v in value.items()
+                if k in required or not _empty(v)}
+    if isinstance(value, list):
+        items = schema.get("items", {})
+        return [restore_text(v, items, doc, path + (i,)) for i, v in enumerate(value)]
+    if _typed_as_text(schema) and isinstance(value, (int, bool)) and path in doc.raw:
+        return doc.raw[path]
+    return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {} or (isinstance(value, str) and not value.strip())
+
+
+def _message(error: ValidationError) -> tuple[tuple, str]:
+    """Return (extra path below the error's path, Vietnamese message)."""
+    kind, schema, instance, expected = error.validator, error.schema, error.instance, error.validator_value
+    if kind == "required":
+        missing = [key for key in expected if key not in instance]
+        key = missing[0] if missing else ""
+        return (key,), f"thiếu trường bắt buộc {_label(schema, key)}"
+    if kind == "additionalProperties":
+        known = list(schema.get("properties", {}))
+        extra = sorted(set(instance) - set(known))
+        key = extra[0] if extra else ""
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"; có phải ý bạn là “{close[0]}”?" if close else f"; các trường dùng được: {', '.join(known)}"
+        return (key,), f"trường “{key}” không có trong mẫu{hint}"
+    if kind == "dependencies":
+        for key, needed in expected.items():
+            if key in instance:
+                lacking = [n for n in needed if n not in instance]
+                if lacking:
+                    return (lacking[0],), f"khi có {_label(schema, key)} thì phải có cả {_label(schema, lacking[0])}"
+    if kind in ("minLength", "type", "minItems") and _empty(instance):
+        return (), "tệp đang trống" if not error.absolute_path else "chưa điền (trường bắt buộc)"
+    if kind == "type":
+        kinds = expected if isinstance(expected, list) else [expected]
+        wanted = " hoặc ".join(_TYPE_NAMES.get(k, k) for k in kinds)
+        quote = "; hãy đặt giá trị trong ngoặc kép" if "string" in kinds else ""
+        return (), f"phải là {wanted}, {_describe(instance)}{quote}"
+    if kind == "enum":
+        return (), f"phải là một trong: {', '.join(map(str, expected))}; {_describe(instance)}"
+    if kind == "minLength":
+        return (), f"quá ngắn: cần ít nhất {expected} ký tự"
+    if kind == "maxLength":
+        return (), f"quá dài: tối đa {expected} ký tự (hiện có {len(instance)})"
+    if kind == "minItems":
+        return (), f"cần ít nhất {expected} mục"
+    if kind == "uniqueItems":
+        return (), "có mục bị lặp lại"
+    if kind in ("minimum", "maximum"):
+        word = "nhỏ nhất" if kind == "minimum" else "lớn nhất"
+        return (), f"giá trị {word} là {expected}, {_describe(instance)}"
+    if kind == "pattern":
+        hint = schema.get("description") or f"định dạng {expected}"
+        return (), f"không đúng định dạng ({hint}); {_describe(instance)}"
+    return (), error.message
+
+
+def validate(data: Any, name: str, doc: YamlDoc, source: str, base: tuple = ()) -> list[ContentError]:
+    """Every schema error in ``data``, each naming its file, line and field."""
+    if is_valid(data, name):
+        return []
+    errors = []
+    for error in _validator(name).iter_errors(data):
+        extra, message = _message(error)
+        path = base + tuple(error.absolute_path)
+        field_path = path + tuple(p for p in extra if p != "")
+        line = doc.line_of(field_path)
+        errors.append(ContentError(source, line, dotted(field_path), message))
+    return errors

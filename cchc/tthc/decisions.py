@@ -1,0 +1,229 @@
+"""Decisions (Quyết định công bố) and what they make of each procedure.
+
+A procedure's status, successors and history are derived here from the
+decisions; a record may restate its status, but then it must agree.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+from cchc.core import schema
+from cchc.core.dates import DateError, parse_datetime
+from cchc.core.errors import ContentError, display_path
+from cchc.core.files import read_text, walk
+from cchc.tthc.load import ProcedureLoader
+from cchc.core.text import make_slug
+from cchc.tthc.model import Change, Decision, Procedure
+from cchc.core.yamlsafe import YamlDoc, load_yaml
+
+FOLDER = "quyet-dinh"
+
+
+class DecisionLoader:
+    def __init__(self, content_dir: Path, root: Path, procedures: ProcedureLoader, now: datetime):
+        self.content_dir, self.root, self.records, self.now = content_dir, root, procedures, now
+        self.errors: list[ContentError] = []
+        self._docs: dict[str, YamlDoc] = {}
+
+    def _files(self) -> list[Path]:
+        files = []
+        for path, relative in walk(self.content_dir / "tthc" / FOLDER):
+            if path.suffix.lower() not in (".yml", ".yaml"):
+                continue  # the decisions' PDFs are published as attachments
+            if len(relative.parts) > 1:
+                self.errors.append(ContentError(display_path(path, self.root), None, "tên tệp",
+                                                f"quyết định phải nằm ngay trong content/tthc/{FOLDER}/"))
+                continue
+            files.append(path)
+        return files
+
+    def check_forms(self) -> None:
+        """Syntax and schema only: what can be checked while some records are still broken."""
+        for path in self._files():
+            try:
+                self._read(path)
+            except ContentError as error:
+                self.errors.append(error)
+
+    def load_all(self, procedures: list[Procedure]) -> list[Decision]:
+        decisions = []
+        for path in self._files():
+            try:
+                decision = self.load(path)
+            except ContentError as error:
+                self.errors.append(error)
+                continue
+            if decision is not None:
+                decisions.append(decision)
+        self._check_numbers(decisions)
+        decisions.sort(key=lambda d: d.sort_key)
+        self._derive(procedures, decisions)
+        return decisions
+
+    def _read(self, path: Path) -> tuple[str, YamlDoc, dict] | None:
+        source = display_path(path, self.root)
+        doc = load_yaml(read_text(path, source), source)
+        if not isinstance(doc.data, dict):
+            raise ContentError(source, 1, "", "quyết định phải là các dòng “tên_trường: giá trị”")
+        data = schema.restore_text(doc.data, schema.load_schema("decision"), doc)
+        errors = schema.validate(data, "decision", doc, source)
+        if errors:
+            self.errors.extend(errors)
+            return None
+        return source, doc, data
+
+    def load(self, path: Path) -> Decision | None:
+        read = self._read(path)
+        if read is None:
+            return None
+        source, doc, data = read
+        self._docs[source] = doc
+        before = len(self.errors)
+
+        def fail(field_path: tuple, message: str) -> None:
+            self.errors.append(ContentError(source, doc.line_of(field_path), schema.dotted(field_path), message))
+
+        def date(field_path: tuple, text: str) -> datetime | None:
+            try:
+                return parse_datetime(text)
+            except DateError as error:
+                fail(field_path, str(error))
+                return None
+
+        slug = make_slug(path.stem)
+        if slug != path.stem:
+            fail(("number",), f"tên tệp quyết định là đường dẫn, nên phải viết thường không dấu, "
+                              f"nối bằng gạch ngang (ví dụ {slug or 'qd-1234-ubnd-2024'}.yml)")
+        signed = date(("signed",), data["signed"])
+        effective = date(("effective",), data["effective"])
+        if signed and effective and effective.date() < signed.date():
+            fail(("effective",), "ngày có hiệu lực không thể trước ngày ký")
+        attachment = None
+        if "attachment" in data:
+            target = path.parent / data["attachment"]
+            if not target.is_file():
+                fail(("attachment",), f"không tìm thấy tệp “{data['attachment']}” cạnh quyết định")
+            else:
+                attachment = f"tthc/{FOLDER}/{data['attachment']}"
+        if len(self.errors) > before:
+            return None
+        decision = Decision(source, path, slug, " ".join(data["number"].split()), data["issuer"].strip(),
+                            signed, effective, " ".join(data["title"].split()), attachment)
+        self._entries(decision, data["entries"], fail, date)
+        return decision
+
+    def _entries(self, decision: Decision, entries: list[dict], fail, date) -> None:
+        for index, entry in enumerate(entries):
+            at = ("entries", index)
+            subject = self._find(entry["procedure"], at + ("procedure",), fail)
+            replaces = []
+            if entry["change"] == "thay_the":
+                if "replaces" not in entry:
+                    fail(at + ("replaces",), "thay thế cần ghi replaces: mã các thủ tục cũ bị thay thế")
+                for j, key in enumerate(entry.get("replaces", ())):
+                    old = self._find(key, at + ("replaces", j), fail)
+                    if old is not None and old is subject:
+                        fail(at + ("replaces", j), "thủ tục không thể tự thay thế chính nó")
+                    elif old is not None:
+                        replaces.append(old)
+            elif "replaces" in entry:
+                fail(at + ("replaces",), "chỉ ghi replaces khi change: thay_the")
+            effective = decision.effective
+            if "effective" in entry:
+                effective = date(at + ("effective",), entry["effective"]) or effective
+                if effective.date() < decision.signed.date():
+                    fail(at + ("effective",), "ngày có hiệu lực không thể trước ngày ký quyết định")
+            if subject is not None:
+                decision.changes.append(Change(
+                    decision=decision, index=index, kind=entry["change"], procedure=subject,
+                    replaces=replaces, effective=effective, summary=" ".join(entry.get("summary", "").split()),
+                    basis=entry.get("basis", "").strip(), upcoming=effective > self.now,
+                ))
+
+    def _find(self, key: str, field_path: tuple, fail) -> Procedure | None:
+        found = self.records.index.get(key.strip())
+        if found is None:
+            fail(field_path, f"không có thủ tục “{key}” (ghi mã thủ tục, hoặc tên tệp nếu thủ tục chưa có mã)")
+        return found
+
+    def _check_numbers(self, decisions: list[Decision]) -> None:
+        seen: dict[str, Decision] = {}
+        for decision in decisions:
+            key = unicodedata.normalize("NFC", decision.number).upper()
+            other = seen.setdefault(key, decision)
+            if other is not decision:
+                self._error(decision, ("number",), f"số quyết định {decision.number} đã dùng ở {other.source}; "
+                                                    "mỗi quyết định một tệp")
+
+    def _derive(self, procedures: list[Procedure], decisions: list[Decision]) -> None:
+        """Status, successors and history of every procedure, then the checks they allow."""
+        changes = sorted((c for d in decisions for c in d.changes), key=lambda c: (c.effective, c.decision.number, c.index))
+        final: dict[int, str] = {}  # what the decisions make of a procedure, whatever the dates
+        ended: dict[int, Change] = {}
+        for change in changes:
+            subject = change.procedure
+            if id(subject) in ended:
+                gone = ended[id(subject)]
+                self._error(change.decision, ("entries", change.index, "procedure"),
+                            f"thủ tục {subject.code or subject.slug} đã bị {gone.label.lower()} từ "
+                            f"{gone.effective:%d/%m/%Y} ({gone.decision.number}); không thể "
+                            f"{change.label.lower()} sau đó")
+                continue
+            subject.history.append(change)
+            if change.kind == "bai_bo":
+                final[id(subject)] = "bai_bo"
+                ended[id(subject)] = change
+                self._retire(subject, change)
+            for old in change.replaces:
+                if id(old) in ended:
+                    gone = ended[id(old)]
+                    self._error(change.decision, ("entries", change.index, "replaces"),
+                                f"thủ tục {old.code or old.slug} đã bị {gone.label.lower()} từ "
+                                f"{gone.effective:%d/%m/%Y} ({gone.decision.number})")
+                    continue
+                old.history.append(change)
+                final[id(old)] = "thay_the"
+                ended[id(old)] = change
+                old.replaced_by.append(subject)
+                subject.replaces.append(old)
+                self._retire(old, change)
+        for procedure in procedures:
+            self._agree(procedure, final.get(id(procedure), "hieu_luc"))
+
+    def _retire(self, procedure: Procedure, change: Change) -> None:
+        if change.effective <= self.now:
+            procedure.status = "bai_bo" if change.kind == "bai_bo" else "thay_the"
+            procedure.retired_by = change
+        else:
+            procedure.pending = change
+
+    def _agree(self, procedure: Procedure, derived: str) -> None:
+        stated = procedure.stated_status
+        if stated is not None and stated != derived:
+            if stated == "bai_bo":
+                message = "ghi status: bai_bo nhưng không có quyết định nào bãi bỏ thủ tục này"
+            elif stated == "thay_the":
+                message = "ghi status: thay_the nhưng không có quyết định nào thay thế thủ tục này"
+            else:
+                message = (f"ghi status: {stated} nhưng theo các quyết định thủ tục này "
+                           f"“{_DERIVED[derived]}”; bỏ dòng status (tình trạng lấy từ quyết định) hoặc sửa cho khớp")
+            self.errors.append(self.records.error_at(procedure, ("status",), message))
+            return  # a wrong status explains a wrong replaced_by too
+        if procedure.replaced_by_keys:
+            stated_keys = {self.records.index.get(k) and id(self.records.index[k]) for k in procedure.replaced_by_keys}
+            if stated_keys != {id(p) for p in procedure.replaced_by}:
+                names = ", ".join(p.code or p.slug for p in procedure.replaced_by) or "không có"
+                self.errors.append(self.records.error_at(
+                    procedure, ("replaced_by",),
+                    f"khác với các quyết định (thủ tục thay thế theo quyết định: {names}); bỏ dòng này hoặc sửa cho khớp",
+                ))
+
+    def _error(self, decision: Decision, path: tuple, message: str) -> None:
+        line = self._docs[decision.source].line_of(path)
+        self.errors.append(ContentError(decision.source, line, schema.dotted(path), message))
+
+
+_DERIVED = {"hieu_luc": "đang có hiệu lực", "bai_bo": "đã bãi bỏ", "thay_the": "đã được thay thế"}
