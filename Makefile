@@ -56,6 +56,7 @@ new-quyet-dinh: $(STAMP)
 	$(BIN)/python -m cchc new quyet-dinh "$(SO)"
 
 test: $(STAMP) $(NODE_STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m cchc check
 	$(BIN)/python -m pytest
 	$(MAKE) verify

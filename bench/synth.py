@@ -85,7 +85,7 @@ def _procedures(content: Path, count: int, random_: random.Random) -> None:
         code = f"1.{100000 + index:06d}"
         text = re.sub(r'^code: .*$', f'code: "{code}"', text, count=1, flags=re.M)
         text = re.sub(r'^level: .*$', "level: tinh", text, count=1, flags=re.M)
-        text = re.sub(r'^name: "(.*)"$', lambda m: f'name: "{m.group(1)} (hồ sơ số {index})"', text,
+        text = re.sub(r'^name: "(.*)"$', lambda m, index=index: f'name: "{m.group(1)} (hồ sơ số {index})"', text,
                       count=1, flags=re.M)
         (tthc / f"{code}.yml").write_text(text, encoding="utf-8")
         entries.append(f'  - change: moi_ban_hanh\n    procedure: "{code}"\n')

@@ -13,26 +13,21 @@ import argparse
 import sys
 from pathlib import Path
 
-from cchc.editor.cms import DEFAULT_LOCAL_PORT
-from cchc.core.config_file import read_mkdocs_config
-from cchc.site.content import load_content
+from cchc.core import layout
 from cchc.core.dates import build_now
-from cchc.editor.server import run_editor
-from cchc.core.errors import ContentError, ContentErrors
-from cchc.news.model import Category, Field
-from cchc.editor.scaffold import ScaffoldError, new_decision, new_post, new_procedure
+from cchc.core.errors import ContentError, ContentErrors, Report
 from cchc.core.settings import Settings
 from cchc.core.terms import load_terms
-
-
-def load_settings(root: Path) -> Settings:
-    config = read_mkdocs_config(root / "mkdocs.yml", root)
-    return Settings.from_extra(config.get("extra") or {}, root, config.get("site_url"))
+from cchc.editor.scaffold import ScaffoldError, new_decision, new_post, new_procedure
+from cchc.editor.server import run_editor
+from cchc.news.model import Category
+from cchc.site.content import load_content
+from cchc.tthc.model import Field
 
 
 def check(root: Path) -> int:
     try:
-        settings = load_settings(root)
+        settings = Settings.from_project(root)
         # Same rules as the published build, drafts and scheduled posts included.
         content = load_content(settings, build_now(), preview=False)
     except ContentError as error:
@@ -41,40 +36,41 @@ def check(root: Path) -> int:
     except ContentErrors as errors:
         print(errors.report(), file=sys.stderr)
         return 1
+    news, tthc = content.news, content.tthc
     print(
-        f"Nội dung hợp lệ: {len(content.posts)} tin bài đăng được, {content.hidden} bản nháp hoặc hẹn đăng, "
-        f"{len(content.categories)} chuyên mục, {len(content.qa)} câu hỏi, "
-        f"{len(content.procedures)} thủ tục ({len(content.in_force)} đang có hiệu lực) trong {len(content.fields)} lĩnh vực."
+        f"Nội dung hợp lệ: {len(news.posts)} tin bài đăng được, {news.hidden} bản nháp hoặc hẹn đăng, "
+        f"{len(news.categories)} chuyên mục, {len(news.qa)} câu hỏi, "
+        f"{len(tthc.procedures)} thủ tục ({len(tthc.in_force)} đang có hiệu lực) trong {len(tthc.fields)} lĩnh vực."
     )
     return 0
 
 
 def _first_slug(path: Path, root: Path, schema_name: str, key: str, make) -> tuple[list[str], str]:
-    terms, errors = load_terms(path, root, schema_name, key, make)
-    if errors:
-        raise ContentErrors(errors)
+    report = Report()
+    terms = load_terms(path, root, schema_name, key, make, report)
+    report.raise_if_any()
     return [t.slug for t in terms], next(iter(terms)).slug
 
 
 def new(args: argparse.Namespace) -> int:
     root: Path = args.root.resolve()
     try:
-        settings = load_settings(root)
+        settings = Settings.from_project(root)
         now = build_now()
         if args.kind == "tin":
-            slugs, first = _first_slug(settings.content_dir / "categories.yml", root, "categories", "categories", Category)
+            slugs, first = _first_slug(settings.content_dir / layout.CATEGORIES_FILE, root, "categories", "categories", Category)
             category = args.chuyen_muc or first
             if category not in slugs:
                 raise ScaffoldError(f"không có chuyên mục “{category}”; dùng một trong: {', '.join(slugs)}")
             made = new_post(settings.content_dir, args.title, now, category, slugs)
         elif args.kind == "tthc":
-            slugs, first = _first_slug(settings.content_dir / "linh-vuc.yml", root, "fields", "fields", Field)
+            slugs, first = _first_slug(settings.content_dir / layout.FIELDS_FILE, root, "fields", "fields", Field)
             field = args.linh_vuc or first
             if field not in slugs:
                 raise ScaffoldError(f"không có lĩnh vực “{field}”; dùng một trong: {', '.join(slugs)}")
             made = new_procedure(settings.content_dir, args.title or "", args.ma, args.cap, field)
         else:
-            issuer = settings.department.get("governing_body") or settings.department["name"]
+            issuer = settings.department.governing_body or settings.department.name
             made = new_decision(settings.content_dir, args.title, issuer, now)
         path = made.write()
     except ScaffoldError as error:
@@ -116,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         return new(args)
     root = args.root.resolve()
     try:
-        port = load_settings(root).editor.get("local_port", DEFAULT_LOCAL_PORT)
+        port = Settings.from_project(root).editor.local_port
     except ContentErrors as errors:
         print(errors.report(), file=sys.stderr)
         return 1

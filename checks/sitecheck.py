@@ -82,9 +82,9 @@ def broken_links(site: Path) -> list[str]:
             target = target_file(site, parts.path)
             if not target.exists():
                 broken.append(f"{page_url(site, path)} → {link}")
-            elif parts.fragment and target.suffix == ".html":
-                if unquote(parts.fragment) not in ids.get(target.resolve(), set()):
-                    broken.append(f"{page_url(site, path)} → {link} (thiếu neo)")
+            elif (parts.fragment and target.suffix == ".html"
+                  and unquote(parts.fragment) not in ids.get(target.resolve(), set())):
+                broken.append(f"{page_url(site, path)} → {link} (thiếu neo)")
     return broken
 
 

@@ -15,7 +15,6 @@ import gzip
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,10 +23,10 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from cchc.core.config_file import read_mkdocs_config
-from cchc.site.content import load_content
+from cchc.core import layout
 from cchc.core.dates import build_now
 from cchc.core.settings import Settings
+from cchc.site.content import load_content
 
 from .sitecheck import broken_links, third_party
 
@@ -50,24 +49,24 @@ VNU_IGNORED = {
 
 def page_types(content) -> dict[str, str]:
     """One URL per page type the site has, taken from the content itself."""
-    post = next(p for p in content.posts if p.image) if content.posts else None
+    post = next(p for p in content.news.posts if p.image) if content.news.posts else None
     types = {
         "Trang chủ": "",
-        "Tin tức": "tin-tuc/",
+        "Tin tức": layout.NEWS,
         "Tin bài": post.url if post else None,
         "Chuyên mục": post.category.url if post else None,
-        "Lưu trữ năm": f"tin-tuc/{post.year}/" if post else None,
-        "Liên hệ": "lien-he/",
-        "Hỏi – đáp": "hoi-dap/",
-        "Danh sách TTHC": "tthc/",
-        "Thủ tục": content.procedures[0].url if content.procedures else None,
-        "Thủ tục đã thay thế": next((p.url for p in content.procedures if p.replaced_by), None),
-        "Lĩnh vực": content.procedures[0].field.url if content.procedures else None,
-        "Sổ tay": "tthc/so-tay/",
-        "Thay đổi": "tthc/thay-doi/",
-        "Quyết định": content.decisions[0].url if content.decisions else None,
-        "Tìm kiếm": "tim-kiem/?q=gi%E1%BA%A5y+ph%C3%A9p",
-        "Hướng dẫn biên tập": "huong-dan/",
+        "Lưu trữ năm": layout.year_url(post.year) if post else None,
+        "Liên hệ": layout.CONTACT,
+        "Hỏi – đáp": layout.QA,
+        "Danh sách TTHC": layout.TTHC,
+        "Thủ tục": content.tthc.procedures[0].url if content.tthc.procedures else None,
+        "Thủ tục đã thay thế": next((p.url for p in content.tthc.procedures if p.replaced_by), None),
+        "Lĩnh vực": content.tthc.procedures[0].field.url if content.tthc.procedures else None,
+        "Sổ tay": layout.HANDBOOK,
+        "Thay đổi": layout.CHANGELOG,
+        "Quyết định": content.tthc.decisions[0].url if content.tthc.decisions else None,
+        "Tìm kiếm": f"{layout.SEARCH}?q=gi%E1%BA%A5y+ph%C3%A9p",
+        "Hướng dẫn biên tập": layout.GUIDE,
         "Không tìm thấy": "404.html",
     }
     return {name: url for name, url in types.items() if url is not None}
@@ -83,7 +82,7 @@ def differences(a: Path, b: Path) -> list[str]:
     compare = filecmp.dircmp(a, b)
     out += [f"{a.name}/{n}" for n in compare.left_only + compare.right_only]
     out += [str(Path(a.name) / n) for n in compare.diff_files]
-    for name, sub in compare.subdirs.items():
+    for name in compare.subdirs:
         out += [f"{name}/{d}" for d in differences(a / name, b / name)]
     # dircmp compares shallowly (size and mtime); confirm byte for byte.
     return out + [str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()
@@ -174,8 +173,7 @@ def lighthouse(base: str, pages: dict[str, str], out: Path) -> dict[str, dict[st
 
 def main() -> int:
     started = time.monotonic()
-    config = read_mkdocs_config(ROOT / "mkdocs.yml", ROOT)
-    content = load_content(Settings.from_extra(config["extra"], ROOT, config["site_url"]), build_now())
+    content = load_content(Settings.from_project(ROOT), build_now())
     pages = page_types(content)
     failures: list[str] = []
     report: dict = {"pages": pages}

@@ -23,6 +23,7 @@ still fails on them; an error names the page it happened on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -216,10 +217,8 @@ class RenderPool:
     def close(self) -> None:
         """Stop the copy if it still runs (the build failed elsewhere); leave no process or file behind."""
         if self._pid:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(self._pid, 9)
-            except OSError:
-                pass
             self._reap()
         if self._ready >= 0:
             os.close(self._ready)

@@ -20,9 +20,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-
 from render_pool import (  # beside this file (hooks/)
-    LISTING_SHARE, PRERENDERED, SEARCHABLE_SHARE, RenderPool, later, render_page, template_costs, wanted,
+    LISTING_SHARE,
+    PRERENDERED,
+    SEARCHABLE_SHARE,
+    RenderPool,
+    later,
+    render_page,
+    template_costs,
+    wanted,
 )
 
 # The hooks folder, not the project, is on sys.path while MkDocs loads hooks.
@@ -30,20 +36,22 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cchc.editor.admin import AdminError, write_admin  # noqa: E402
-from cchc.render.cards import Card, render_all  # noqa: E402
-from cchc.editor.cms import cms_config  # noqa: E402
-from cchc.site.content import Content, load_content  # noqa: E402
-from cchc.render.csp import add_policy  # noqa: E402
+from late_writes import LateWrites  # noqa: E402 - beside this file, imports cchc
+
+from cchc.core import layout  # noqa: E402
 from cchc.core.dates import build_now, format_date, format_datetime  # noqa: E402
-from cchc.core.diskcache import place  # noqa: E402
 from cchc.core.errors import ContentErrors  # noqa: E402
+from cchc.core.settings import Settings  # noqa: E402
+from cchc.editor.admin import AdminError, write_admin  # noqa: E402
+from cchc.editor.cms import cms_config  # noqa: E402
+from cchc.page.spec import PageSpec  # noqa: E402
+from cchc.render.cards import Card, render_all  # noqa: E402
+from cchc.render.csp import add_policy  # noqa: E402
 from cchc.render.images import render_thumbnail  # noqa: E402
-from cchc.site.plan import PageSpec, docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
 from cchc.render.markdown_cache import RenderCache, Rendered  # noqa: E402
 from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants, index_document  # noqa: E402
-from cchc.core.settings import Settings  # noqa: E402
-from late_writes import LateWrites  # noqa: E402 - beside this file, imports cchc
+from cchc.site.content import Content, load_content  # noqa: E402
+from cchc.site.plan import docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
 
 
 class _State:
@@ -145,7 +153,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     ]
     cache = content.settings.cache_dir
     made = render_all(state.cards, cache / "cards")
-    made |= {thumb.src_uri: render_thumbnail(thumb.source, cache / "thumbs") for thumb in content.thumbnails}
+    made |= {thumb.src_uri: render_thumbnail(thumb.source, cache / "thumbs") for thumb in content.news.thumbnails}
     generated += [
         _CachedFile.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
         for uri, path in made.items()
@@ -208,6 +216,7 @@ def on_env(env, config: MkDocsConfig, files: Files):
     # Jinja's urlencode keeps "/" as is; a URL inside a query string wants everything encoded.
     env.filters["url_param"] = lambda value: quote(str(value), safe="")
     env.filters["code_variants"] = code_variants
+    env.globals["layout"] = layout  # templates link to the site's own URLs through cchc.core.layout
     # Last thing before MkDocs' page loop: everything the pages need now exists.
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     # Searchable pages come first (cchc.plan), so the index is complete, and Pagefind
@@ -358,7 +367,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             state.pool.finish()  # the copy has written its pages and cards
         index, state.index = state.index, None
         index.finish()
-        write_admin(Path(config.site_dir), cms_config(content.settings, content.categories, content.fields),
+        write_admin(Path(config.site_dir), cms_config(content.settings, content.news.categories, content.tthc.fields),
                     config.site_name)
     except (SearchIndexError, AdminError, RuntimeError) as error:
         raise PluginError(str(error)) from None

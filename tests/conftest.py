@@ -1,19 +1,31 @@
-"""Shared fixtures: temporary projects built from the real templates and hooks."""
+"""Shared fixtures and helpers: temporary projects built from the real templates and hooks, the demo
+content and site, and the real Chromium."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
+from cchc.core.dates import parse_datetime
+from cchc.core.errors import ContentError, ContentErrors
+from cchc.core.settings import Settings
+from cchc.site.content import Content, load_content
+
 ROOT = Path(__file__).resolve().parent.parent
 # Fixed "now" so scheduled posts behave the same on every run.
 NOW = "2026-11-24 12:00"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
 def run_env(**extra: str) -> dict[str, str]:
@@ -123,6 +135,21 @@ class Project:
             cwd=self.path, env=run_env(**env), capture_output=True, text=True, timeout=600,
         )
 
+    def content(self, preview: bool = False) -> Content:
+        """The project's content as the core loads it, with the builds' "now"."""
+        return load_content(Settings.from_project(self.path), parse_datetime(NOW), preview=preview)
+
+    def errors(self) -> list[ContentError]:
+        """Every error of the content, which must have some."""
+        with pytest.raises(ContentErrors) as caught:
+            self.content()
+        return caught.value.errors
+
+    def only_error(self) -> ContentError:
+        errors = self.errors()
+        assert len(errors) == 1, [str(e) for e in errors]
+        return errors[0]
+
     def check(self) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "cchc", "check", "--root", str(self.path)],
@@ -136,16 +163,9 @@ def project(tmp_path: Path) -> Project:
 
 
 @pytest.fixture(scope="session")
-def demo_content():
+def demo_content() -> Content:
     """The demo content as the core sees it, with the same "now" as the builds."""
-    from cchc.core.config_file import read_mkdocs_config
-    from cchc.site.content import load_content
-    from cchc.core.dates import parse_datetime
-    from cchc.core.settings import Settings
-
-    config = read_mkdocs_config(ROOT / "mkdocs.yml", ROOT)
-    settings = Settings.from_extra(config["extra"], ROOT, config["site_url"])
-    return load_content(settings, parse_datetime(NOW))
+    return load_content(Settings.from_project(ROOT), parse_datetime(NOW))
 
 
 @pytest.fixture(scope="session")
@@ -163,3 +183,39 @@ def demo_site(tmp_path_factory) -> Path:
     )
     assert result.returncode == 0, result.stderr
     return site
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright; missing, it fails under CI=true and skips elsewhere."""
+    if not shutil.which(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (install the Debian package chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+def serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+    """A quiet static server for ``directory`` on a free port of 127.0.0.1, and its address."""
+    class Quiet(SimpleHTTPRequestHandler):
+        extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+@pytest.fixture(scope="module")
+def server(demo_site):
+    httpd, address = serve(demo_site)
+    yield address
+    httpd.shutdown()

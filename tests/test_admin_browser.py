@@ -7,22 +7,18 @@ land in the working copy with what was typed (YAML 1.1 traps included), pass
 
 from __future__ import annotations
 
-import functools
 import re
 import socket
 import subprocess
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
+from conftest import Project, serve
 
 from cchc.editor.server import server_command
-from conftest import Project
-from test_browser import browser  # noqa: F401  (module-scoped Chromium fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -46,18 +42,6 @@ def _listening_addresses(port: int) -> set[str]:
             if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
                 found.add(address)
     return found
-
-
-def _serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
-    class Quiet(SimpleHTTPRequestHandler):
-        extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 
 
 def _wait_for(find, what: str, timeout: float = 20):
@@ -84,7 +68,7 @@ def editing(tmp_path):
     log = tmp_path / "decap-server.log"
     with open(log, "w") as out:
         backend = subprocess.Popen(command, cwd=project.path, env=env, stdout=out, stderr=subprocess.STDOUT)
-    httpd, url = _serve(project.path / "site")
+    httpd, url = serve(project.path / "site")
     try:
         _wait_for(lambda: _listening_addresses(port), "decap-server listening")
         yield project, url, port
@@ -214,17 +198,10 @@ def test_admin_creates_a_post_and_a_procedure_on_disk_and_in_the_site(browser, e
     assert "amount: 150000" in record and "unit: ngay_lam_viec" in record
 
     # Read with the project's loader (YAML 1.2 rules), the traps stay text.
-    from cchc.core.config_file import read_mkdocs_config
-    from cchc.site.content import load_content
-    from cchc.core.dates import parse_datetime
-    from cchc.core.settings import Settings
-
-    config = read_mkdocs_config(project.path / "mkdocs.yml", project.path)
-    content = load_content(Settings.from_extra(config["extra"], project.path, config["site_url"]),
-                           parse_datetime("2026-11-24 12:00"))
-    (post,) = content.posts
+    content = project.content()
+    (post,) = content.news.posts
     assert post.tags == ["no", "on", "7:30"]
-    (procedure,) = content.procedures
+    (procedure,) = content.tthc.procedures
     assert procedure.dossier[0].documents[0].name == "Đơn đề nghị: no"
     assert project.check().returncode == 0
 

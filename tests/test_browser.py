@@ -1,48 +1,10 @@
 """The demo site in the real Chromium, on a 360 px phone screen."""
 
-import functools
-import os
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, urlparse
 
 import pytest
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        message = f"Chromium not found at {CHROMIUM} (install the Debian package chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture(scope="module")
-def server(demo_site):
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(demo_site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
 
 PAGES = ["", "tin-tuc/", "tin-tuc/trang/2/", "tin-tuc/2024/hoi-nghi-trien-khai-cchc-2024-chi-so-par-index-sipas/",
          "chuyen-muc/kiem-soat-tthc/", "tin-tuc/2025/", "lien-he/", "hoi-dap/", "tthc/",
@@ -90,7 +52,7 @@ def test_share_bar_copies_the_link_and_points_facebook_at_the_page(browser, serv
     page = context.new_page()
     hosts = set()
     page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))
-    procedure = demo_content.procedures[0]
+    procedure = demo_content.tthc.procedures[0]
     page.goto(server + procedure.url, wait_until="networkidle")
     canonical = demo_content.settings.site_url + procedure.url
     page.click(".cchc-share__copy")

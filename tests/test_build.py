@@ -5,8 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from checks.sitecheck import broken_links, parse
 
 pytestmark = pytest.mark.build
@@ -17,28 +17,28 @@ def html(site: Path, url: str) -> str:
 
 
 def test_demo_content_is_rich_enough(demo_content):
-    assert len(demo_content.posts) >= 15
-    assert len({p.year for p in demo_content.posts}) >= 3
-    assert all(demo_content.by_category[c.slug] for c in demo_content.categories)
-    assert sum(1 for p in demo_content.posts if p.image) >= 3
-    assert demo_content.hidden == 2  # one draft, one scheduled
+    assert len(demo_content.news.posts) >= 15
+    assert len({p.year for p in demo_content.news.posts}) >= 3
+    assert all(demo_content.news.by_category[c.slug] for c in demo_content.news.categories)
+    assert sum(1 for p in demo_content.news.posts if p.image) >= 3
+    assert demo_content.news.hidden == 2  # one draft, one scheduled
 
 
 def test_every_url_exists(demo_site, demo_content):
     c = demo_content
     per_page = c.settings.per_page
     urls = ["", "tin-tuc/", "lien-he/", "hoi-dap/", "tthc/", "tthc/so-tay/", "huong-dan/", "admin/"]
-    urls += [p.url for p in c.procedures] + [f.url for f in c.fields]
-    urls += [f"tthc/{alias}/" for p in c.procedures for alias in p.aliases]
-    urls += ["tthc/thay-doi/", "tim-kiem/"] + [d.url for d in c.decisions]
-    urls += [f"tthc/thay-doi/{year}/" for year in {d.signed.year for d in c.decisions}]
-    urls += [p.url for p in c.posts]
-    urls += [f"tin-tuc/trang/{n}/" for n in range(2, -(-len(c.posts) // per_page) + 1)]
-    urls += [f"tin-tuc/{year}/" for year in c.by_year]
-    for category in c.categories:
+    urls += [p.url for p in c.tthc.procedures] + [f.url for f in c.tthc.fields]
+    urls += [f"tthc/{alias}/" for p in c.tthc.procedures for alias in p.aliases]
+    urls += ["tthc/thay-doi/", "tim-kiem/"] + [d.url for d in c.tthc.decisions]
+    urls += [f"tthc/thay-doi/{year}/" for year in {d.signed.year for d in c.tthc.decisions}]
+    urls += [p.url for p in c.news.posts]
+    urls += [f"tin-tuc/trang/{n}/" for n in range(2, -(-len(c.news.posts) // per_page) + 1)]
+    urls += [f"tin-tuc/{year}/" for year in c.news.by_year]
+    for category in c.news.categories:
         urls.append(category.url)
-        urls += [f"{category.url}trang/{n}/" for n in range(2, -(-len(c.by_category[category.slug]) // per_page) + 1)]
-    assert len(c.posts) > per_page  # the index really is paginated
+        urls += [f"{category.url}trang/{n}/" for n in range(2, -(-len(c.news.by_category[category.slug]) // per_page) + 1)]
+    assert len(c.news.posts) > per_page  # the index really is paginated
     missing = [u for u in urls if not (demo_site / u / "index.html").is_file()]
     assert missing == []
     # ...and nothing else was published: no stray page from a draft or a typo.
@@ -53,7 +53,7 @@ def test_drafts_and_scheduled_posts_are_not_published(demo_site):
 
 
 def test_no_post_in_the_nav(demo_site, demo_content):
-    post = demo_content.posts[5]
+    post = demo_content.news.posts[5]
     nav = parse(demo_site / post.url / "index.html").nav_links
     assert nav, "the primary navigation should exist"
     assert not [link for link in nav if re.search(r"tin-tuc/\d{4}/", link)]
@@ -68,20 +68,20 @@ def test_all_internal_links_and_anchors_resolve(demo_site):
 
 def test_post_page(demo_site, demo_content):
     c = demo_content
-    post = next(p for p in c.posts if p.image)
+    post = next(p for p in c.news.posts if p.image)
     page = html(demo_site, post.url)
     assert f"<h1>{post.title}</h1>" in page
     assert post.date.strftime("%d/%m/%Y") in page
     assert f'href="../../../{post.category.url}"' in page
     assert 'width="1200" height="675"' in page and f'alt="{post.image_alt}"' in page
-    index = c.posts.index(post)
-    assert c.posts[index + 1].url.split("/")[-2] in page  # older neighbour
-    assert c.posts[index - 1].url.split("/")[-2] in page  # newer neighbour
+    index = c.news.posts.index(post)
+    assert c.news.posts[index + 1].url.split("/")[-2] in page  # older neighbour
+    assert c.news.posts[index - 1].url.split("/")[-2] in page  # newer neighbour
     assert '<meta name="description" content="' + post.summary in page
 
 
 def test_post_pages_stay_small(demo_site, demo_content):
-    sizes = {p.url: len(gzip.compress((demo_site / p.url / "index.html").read_bytes())) for p in demo_content.posts}
+    sizes = {p.url: len(gzip.compress((demo_site / p.url / "index.html").read_bytes())) for p in demo_content.news.posts}
     assert max(sizes.values()) < 30_000, sizes
 
 
@@ -89,23 +89,23 @@ def test_news_index_pages(demo_site, demo_content):
     first, second = html(demo_site, "tin-tuc/"), html(demo_site, "tin-tuc/trang/2/")
     per_page = demo_content.settings.per_page
     assert first.count('class="cchc-card"') == per_page
-    assert second.count('class="cchc-card"') == len(demo_content.posts) - per_page
+    assert second.count('class="cchc-card"') == len(demo_content.news.posts) - per_page
     assert 'href="trang/2/"' in first and 'rel="next"' in first
     assert 'href="../../"' in second and 'rel="prev"' in second
-    newest = demo_content.posts[0]
-    assert first.index(newest.title) < first.index(demo_content.posts[1].title)
+    newest = demo_content.news.posts[0]
+    assert first.index(newest.title) < first.index(demo_content.news.posts[1].title)
 
 
 def test_category_page_lists_only_its_posts(demo_site, demo_content):
-    category = next(c for c in demo_content.categories if len(demo_content.by_category[c.slug]) >= 2)
+    category = next(c for c in demo_content.news.categories if len(demo_content.news.by_category[c.slug]) >= 2)
     page = html(demo_site, category.url)
     assert category.description in page
-    for post in demo_content.posts:
+    for post in demo_content.news.posts:
         assert (post.title in page) == (post.category is category), post.title
 
 
 def test_year_archive(demo_site, demo_content):
-    for year, posts in demo_content.by_year.items():
+    for year, posts in demo_content.news.by_year.items():
         page = html(demo_site, f"tin-tuc/{year}/")
         assert page.count("<time") == len(posts)
 
@@ -113,13 +113,13 @@ def test_year_archive(demo_site, demo_content):
 def test_home_contact_and_qa(demo_site, demo_content):
     home = html(demo_site, "")
     assert "1900 0000" in home and 'href="tthc/"' in home
-    assert demo_content.posts[0].title in home
+    assert demo_content.news.posts[0].title in home
     assert "Trang minh hoạ" in home  # demo data is marked as such
     contact = html(demo_site, "lien-he/")
     assert 'href="tel:19000000"' in contact and "Phản ánh, kiến nghị" in contact
     assert "dichvucong.hoaan.example.gov.vn/khao-sat/" in contact
     qa = html(demo_site, "hoi-dap/")
-    for item in demo_content.qa:
+    for item in demo_content.news.qa:
         assert item.question in qa
 
 
@@ -192,7 +192,9 @@ def test_check_command_prints_every_error(project):
 
 def test_make_build_keeps_no_partial_site(project):
     """With --strict a warning aborts after MkDocs has written pages; make must not keep them."""
-    import shutil, subprocess
+    import shutil
+    import subprocess
+
     from conftest import run_env
     shutil.copy(ROOT / "Makefile", project.path / "Makefile")
     project.post("2024-03-07-tin-thu")
@@ -208,12 +210,12 @@ def test_make_build_keeps_no_partial_site(project):
 
 
 def test_listings_use_thumbnails_of_the_declared_size(demo_site, demo_content):
-    from PIL import Image
-
     from urllib.parse import urljoin
 
-    post = next(p for p in demo_content.posts if p.image)
-    listing = "tin-tuc/" if demo_content.posts.index(post) < demo_content.settings.per_page else "tin-tuc/trang/2/"
+    from PIL import Image
+
+    post = next(p for p in demo_content.news.posts if p.image)
+    listing = "tin-tuc/" if demo_content.news.posts.index(post) < demo_content.settings.per_page else "tin-tuc/trang/2/"
     name = re.escape(post.thumbnail.rsplit("/", 1)[1])
     match = re.search(rf'src="([^"]*{name})"[^>]*width="(\d+)" height="(\d+)"', html(demo_site, listing))
     assert match

@@ -11,11 +11,11 @@ def page(site, url):
 
 
 def test_demo_decisions_cover_the_brief(demo_content):
-    decisions = demo_content.decisions
+    decisions = demo_content.tthc.decisions
     assert len(decisions) >= 6 and len({d.signed.year for d in decisions}) >= 2
-    assert {c.kind for c in demo_content.changes} == {"moi_ban_hanh", "sua_doi_bo_sung", "thay_the", "bai_bo"}
-    assert any(len(c.replaces) > 1 for c in demo_content.changes)  # several old procedures merged into one
-    assert sum(1 for c in demo_content.changes if c.parts) >= 2  # amendments with history in git
+    assert {c.kind for c in demo_content.tthc.changes} == {"moi_ban_hanh", "sua_doi_bo_sung", "thay_the", "bai_bo"}
+    assert any(len(c.replaces) > 1 for c in demo_content.tthc.changes)  # several old procedures merged into one
+    assert sum(1 for c in demo_content.tthc.changes if c.parts) >= 2  # amendments with history in git
 
 
 def test_every_change_is_on_the_changelog_its_decision_page_and_the_feed(demo_site, demo_content):
@@ -24,7 +24,7 @@ def test_every_change_is_on_the_changelog_its_decision_page_and_the_feed(demo_si
     assert not feed.bozo, feed.bozo_exception
     feed_ids = {entry.id for entry in feed.entries}
     site = demo_content.settings.site_url
-    for change in demo_content.changes:
+    for change in demo_content.tthc.changes:
         decision_page = page(demo_site, change.decision.url)
         assert f'id="{change.anchor}"' in decision_page
         assert f'href="../../{change.procedure.slug}/"' in decision_page
@@ -32,20 +32,20 @@ def test_every_change_is_on_the_changelog_its_decision_page_and_the_feed(demo_si
         for listing in (changelog, year_page):
             assert f'{change.decision.slug}/#{change.anchor}"' in listing
         assert site + change.url in feed_ids
-    assert len(feed.entries) == len(demo_content.changes)
+    assert len(feed.entries) == len(demo_content.tthc.changes)
 
 
 def test_counts_per_type(demo_site, demo_content):
     changelog = page(demo_site, "tthc/thay-doi/")
     for kind, label in (("moi_ban_hanh", "Mới ban hành"), ("bai_bo", "Bãi bỏ")):
-        count = sum(1 for c in demo_content.changes if c.kind == kind)
+        count = sum(1 for c in demo_content.tthc.changes if c.kind == kind)
         assert f'cchc-badge--{kind}">{label}</span> {count}</li>' in changelog
 
 
 def test_feed_entries_say_what_changed(demo_site, demo_content):
     feed = feedparser.parse((demo_site / "tthc/thay-doi/feed.xml").read_bytes())
     assert feed.feed.title.startswith("Thay đổi thủ tục hành chính")
-    newest = demo_content.changes[0]
+    newest = demo_content.tthc.changes[0]
     entry = feed.entries[0]
     assert entry.title == f"{newest.label}: {newest.procedure.name}"
     assert newest.decision.number in entry.summary
@@ -54,7 +54,7 @@ def test_feed_entries_say_what_changed(demo_site, demo_content):
 
 
 def test_retired_procedures_keep_pages_with_banner_and_successors(demo_site, demo_content):
-    retired = [p for p in demo_content.procedures if p.retired_by]
+    retired = [p for p in demo_content.tthc.procedures if p.retired_by]
     assert {p.status for p in retired} == {"bai_bo", "thay_the"}
     for p in retired:
         html = page(demo_site, p.url)
@@ -66,7 +66,7 @@ def test_retired_procedures_keep_pages_with_banner_and_successors(demo_site, dem
 
 
 def test_pending_abolition_is_announced_but_not_yet_applied(demo_site, demo_content):
-    pending = [p for p in demo_content.procedures if p.pending]
+    pending = [p for p in demo_content.tthc.procedures if p.pending]
     assert pending
     for p in pending:
         html = page(demo_site, p.url)
@@ -74,7 +74,7 @@ def test_pending_abolition_is_announced_but_not_yet_applied(demo_site, demo_cont
 
 
 def test_amendment_lists_the_parts_that_changed(demo_site, demo_content):
-    procedure = next(p for p in demo_content.procedures if p.code == "1.004616")
+    procedure = next(p for p in demo_content.tthc.procedures if p.code == "1.004616")
     (amendment,) = [c for c in procedure.history if c.kind == "sua_doi_bo_sung"]
     assert amendment.parts == [
         "Thời hạn giải quyết (Trực tiếp): 20 ngày → 15 ngày làm việc",
@@ -91,7 +91,7 @@ def test_amendment_lists_the_parts_that_changed(demo_site, demo_content):
 
 def test_home_page_shows_latest_changes(demo_site, demo_content):
     home = page(demo_site, "")
-    for change in demo_content.changes[:5]:
+    for change in demo_content.tthc.changes[:5]:
         assert change.procedure.name in home
 
 

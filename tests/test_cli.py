@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, run_env
 
 
@@ -76,7 +75,7 @@ def test_new_decision(project):
     assert 'issuer: "Uỷ ban nhân dân tỉnh Hoà An"' in text
     check = project.check()
     assert check.returncode == 1
-    assert f"content/tthc/quyet-dinh/77-qd-ubnd-2026.yml:6: title: chưa điền" in check.stderr
+    assert "content/tthc/quyet-dinh/77-qd-ubnd-2026.yml:6: title: chưa điền" in check.stderr
     bad = cli(project, "new", "quyet-dinh", "77-UBND")
     assert bad.returncode == 1 and "1234/QĐ-UBND" in bad.stderr
 
@@ -105,7 +104,7 @@ def git_project(project):
     """The project as a git clone would have it, sharing this checkout's virtual environment."""
     for name in ("cchc", "schemas"):
         shutil.copytree(ROOT / name, project.path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("Makefile", ".pre-commit-config.yaml", "requirements.txt", "requirements-test.txt"):
+    for name in ("Makefile", ".pre-commit-config.yaml", "pyproject.toml", "requirements.txt", "requirements-test.txt"):
         shutil.copy2(ROOT / name, project.path / name)  # copy2: older than the venv stamp, no reinstall
     (project.path / ".venv").symlink_to(ROOT / ".venv")
     if not (ROOT / ".venv/.installed").is_file():

@@ -8,13 +8,12 @@ import subprocess
 
 import pytest
 import yaml
+from conftest import ROOT
 from jsonschema import Draft7Validator
 
+from cchc.core.schema import load_schema
 from cchc.editor.admin import dump_config
 from cchc.editor.cms import ENUM_LABELS, cms_config
-from cchc.core.schema import load_schema
-
-from conftest import ROOT
 
 SCHEMAS = {"tin-tuc": "post", "thu-tuc": "tthc", "quyet-dinh": "decision",
            "chuyen-muc": "categories", "linh-vuc": "fields", "hoi-dap": "qa"}
@@ -22,7 +21,7 @@ SCHEMAS = {"tin-tuc": "post", "thu-tuc": "tthc", "quyet-dinh": "decision",
 
 @pytest.fixture(scope="module")
 def config(demo_content):
-    return cms_config(demo_content.settings, demo_content.categories, demo_content.fields)
+    return cms_config(demo_content.settings, demo_content.news.categories, demo_content.tthc.fields)
 
 
 def _forms(config):
@@ -86,9 +85,9 @@ def test_every_choice_has_a_vietnamese_label():
 
 def test_choices_come_from_the_content(config, demo_content):
     fields = {f["name"]: f for f in config["collections"][0]["fields"]}
-    assert [o["value"] for o in fields["category"]["options"]] == [c.slug for c in demo_content.categories]
+    assert [o["value"] for o in fields["category"]["options"]] == [c.slug for c in demo_content.news.categories]
     record = {f["name"]: f for f in config["collections"][1]["fields"]}
-    assert [o["value"] for o in record["field"]["options"]] == [f.slug for f in demo_content.fields]
+    assert [o["value"] for o in record["field"]["options"]] == [f.slug for f in demo_content.tthc.fields]
     assert record["replaced_by"]["widget"] == "relation" and record["replaced_by"]["multiple"]
 
 
@@ -162,9 +161,7 @@ def test_what_the_editor_writes_loads_as_typed(project):
         ---
         Nội dung.
         """)
-    from test_news_validation import load
-
-    (post,) = load(project).posts
+    (post,) = project.content().news.posts
     assert post.tags == ["no", "on", "7:30"] and post.image is None and post.date.hour == 8
 
 

@@ -5,8 +5,6 @@ from textwrap import dedent
 
 import pytest
 
-from test_news_validation import errors_of, load, only_error
-
 DECISION = "content/tthc/quyet-dinh/qd-10-ubnd-2025.yml"
 
 
@@ -39,64 +37,64 @@ def test_status_and_history_come_from_decisions(project):
           procedure: "1.004616"
           summary: "Giảm thời hạn"
         """, name="qd-20-ubnd-2026", number="20/QĐ-UBND", signed="2026-01-02", effective="2026-01-10")
-    content = load(project)
-    by_code = {p.code: p for p in content.procedures}
+    content = project.content()
+    by_code = {p.code: p for p in content.tthc.procedures}
     assert [c.kind for c in by_code["1.004616"].history] == ["moi_ban_hanh", "sua_doi_bo_sung"]
     assert by_code["1.000002"].status == "thay_the" and by_code["1.000002"].replaced_by == [by_code["1.000001"]]
     assert by_code["1.000001"].replaces == [by_code["1.000002"]]
     assert by_code["1.000002"].retired_by.decision.number == "10/QĐ-UBND"
-    assert [d.number for d in content.decisions] == ["20/QĐ-UBND", "10/QĐ-UBND"]  # newest first
-    assert [c.procedure.code for c in content.changes] == ["1.004616", "1.004616", "1.000001"]
+    assert [d.number for d in content.tthc.decisions] == ["20/QĐ-UBND", "10/QĐ-UBND"]  # newest first
+    assert [c.procedure.code for c in content.tthc.changes] == ["1.004616", "1.004616", "1.000001"]
 
 
 def test_a_change_not_yet_in_force_is_pending(project):
     decision(project, '- change: bai_bo\n  procedure: "1.000001"\n', signed="2026-11-20", effective="2027-01-01")
-    p = next(p for p in load(project).procedures if p.code == "1.000001")
+    p = next(p for p in project.content().tthc.procedures if p.code == "1.000001")
     assert p.status == "hieu_luc" and p.pending.kind == "bai_bo" and p.retired_by is None
 
 
 def test_entry_naming_no_procedure(project):
     decision(project, '- change: sua_doi_bo_sung\n  procedure: "1.777777"\n')
-    error = only_error(project)
+    error = project.only_error()
     assert (error.path, error.line, error.field) == (DECISION, 8, "entries[1].procedure")
     assert "1.777777" in error.message
 
 
 def test_replacement_target_that_does_not_exist(project):
     decision(project, '- change: thay_the\n  procedure: "1.000001"\n  replaces: ["1.004616", "1.999999"]\n')
-    error = only_error(project)
+    error = project.only_error()
     assert (error.line, error.field) == (9, "entries[1].replaces[2]") and "1.999999" in error.message
 
 
 def test_replacement_without_replaces(project):
     decision(project, '- change: thay_the\n  procedure: "1.000001"\n')
-    assert only_error(project).field == "entries[1].replaces"
+    assert project.only_error().field == "entries[1].replaces"
 
 
 def test_abolished_procedure_amended_later(project):
     decision(project, '- change: bai_bo\n  procedure: "1.000001"\n')
     decision(project, '- change: sua_doi_bo_sung\n  procedure: "1.000001"\n',
              name="qd-30-ubnd-2025", number="30/QĐ-UBND", signed="2025-06-01", effective="2025-06-01")
-    error = only_error(project)
+    error = project.only_error()
     assert error.path == "content/tthc/quyet-dinh/qd-30-ubnd-2025.yml" and error.field == "entries[1].procedure"
     assert "đã bị bãi bỏ từ 15/03/2025 (10/QĐ-UBND)" in error.message
 
 
 def test_effective_before_signing(project):
     decision(project, '- change: moi_ban_hanh\n  procedure: "1.000001"\n', signed="2025-03-15", effective="2025-03-01")
-    error = only_error(project)
+    error = project.only_error()
     assert (error.line, error.field) == (4, "effective") and "trước ngày ký" in error.message
 
 
 def test_entry_effective_before_signing(project):
     decision(project, '- change: moi_ban_hanh\n  procedure: "1.000001"\n  effective: 2025-01-01\n')
-    assert only_error(project).field == "entries[1].effective"
+    assert project.only_error().field == "entries[1].effective"
 
 
 def test_decision_number_used_twice(project):
     decision(project, '- change: moi_ban_hanh\n  procedure: "1.000001"\n')
     decision(project, '- change: moi_ban_hanh\n  procedure: "1.000002"\n', name="qd-10-ubnd-2025-ban-sao")
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "number" and "10/QĐ-UBND" in error.message
     assert {error.path, error.message.split(" ở ")[1].split(";")[0]} == {
         DECISION, "content/tthc/quyet-dinh/qd-10-ubnd-2025-ban-sao.yml"}
@@ -104,7 +102,7 @@ def test_decision_number_used_twice(project):
 
 def test_procedure_marked_abolished_without_a_decision(project):
     project.procedure("1.000002", code='"1.000002"', extra="status: bai_bo\n")
-    error = only_error(project)
+    error = project.only_error()
     assert (error.path, error.field) == ("content/tthc/1.000002.yml", "status")
     assert "không có quyết định nào bãi bỏ" in error.message
 
@@ -112,30 +110,30 @@ def test_procedure_marked_abolished_without_a_decision(project):
 def test_stated_status_must_agree(project):
     project.procedure("1.000002", code='"1.000002"', extra="status: hieu_luc\n")
     decision(project, '- change: bai_bo\n  procedure: "1.000002"\n')
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "status" and "đã bãi bỏ" in error.message
 
 
 def test_stated_successors_must_agree(project):
     project.procedure("1.000002", code='"1.000002"', extra='status: thay_the\nreplaced_by: ["1.004616"]\n')
     decision(project, '- change: thay_the\n  procedure: "1.000001"\n  replaces: ["1.000002"]\n')
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "replaced_by" and "1.000001" in error.message
 
 
 def test_bad_decision_fields(project):
     decision(project, '- change: sua_doi\n  procedure: "1.000001"\n', signed="2025-02-30",
              number="10/QD UBND", extra="attachment: qd.pdf\n")
-    errors = errors_of(project)
+    errors = project.errors()
     assert {e.field for e in errors} == {"number", "entries[1].change"}  # schema errors first
     decision(project, '- change: moi_ban_hanh\n  procedure: "1.000001"\n', signed="2025-02-30",
              extra="attachment: qd.pdf\n")
-    assert {(e.field, e.line) for e in errors_of(project)} == {("signed", 3), ("attachment", 6)}
+    assert {(e.field, e.line) for e in project.errors()} == {("signed", 3), ("attachment", 6)}
 
 
 def test_decision_file_name_is_its_url(project):
     decision(project, '- change: moi_ban_hanh\n  procedure: "1.000001"\n', name="QĐ 10 UBND")
-    assert "qd-10-ubnd.yml" in only_error(project).message
+    assert "qd-10-ubnd.yml" in project.only_error().message
 
 
 def git(project, *args):
@@ -162,7 +160,7 @@ def test_amendment_parts_come_from_git_history(project):
                                            '        - name: "Văn bằng chuyên môn"\n': '        - name: "Văn bằng chuyên môn"\n          originals: 0\n          copies: 1\n        - name: "Giấy khám sức khoẻ"\n',
                                            '  executing: "Phòng Nghiệp vụ Y"': '  executing: "Phòng Nghiệp vụ Dược"'})
     git(project, "commit", "-qam", "later typo fix, not part of the amendment")
-    (change,) = next(p for p in load(project).procedures if p.code == "1.004616").history
+    (change,) = next(p for p in project.content().tthc.procedures if p.code == "1.004616").history
     assert change.parts == [
         "Thời hạn giải quyết (Trực tiếp): 10 ngày làm việc → 7 ngày làm việc",
         "Phí, lệ phí (Trực tiếp): 360.000 đồng → 200.000 đồng",
@@ -172,5 +170,5 @@ def test_amendment_parts_come_from_git_history(project):
 
 def test_without_git_the_summary_stands_alone(project):
     decision(project, '- change: sua_doi_bo_sung\n  procedure: "1.004616"\n  summary: "Rút ngắn thời hạn"\n')
-    (change,) = next(p for p in load(project).procedures if p.code == "1.004616").history
+    (change,) = next(p for p in project.content().tthc.procedures if p.code == "1.004616").history
     assert change.parts is None and change.summary == "Rút ngắn thời hạn"

@@ -4,8 +4,6 @@ from PIL import Image
 
 from cchc.render.images import render_thumbnail, thumbnail_size, thumbnail_uri
 
-from test_news_validation import load
-
 
 def photo(width: int, height: int, orientation: int | None = None) -> bytes:
     out = BytesIO()
@@ -38,7 +36,7 @@ def test_small_images_are_not_enlarged(tmp_path):
 def test_sideways_phone_photo_gets_its_real_size(project):
     project.write("content/news/2024/dung.jpg", photo(1600, 1200, orientation=6))
     project.post("2024-03-07-tin-thu", extra='image: dung.jpg\nimage_alt: "Ảnh chụp dọc"\n')
-    post = load(project).posts[0]
+    post = project.content().news.posts[0]
     assert post.image_size == (1200, 1600)
     thumb = render_thumbnail(post.image_path, project.path / ".cache")
     with Image.open(thumb) as picture:

@@ -3,32 +3,7 @@
 
 import pytest
 
-from cchc.core.config_file import read_mkdocs_config
-from cchc.site.content import load_content
-from cchc.core.dates import parse_datetime
 from cchc.core.errors import ContentErrors
-from cchc.core.settings import Settings
-
-from conftest import NOW
-
-
-def load(project, preview=False):
-    config = read_mkdocs_config(project.path / "mkdocs.yml", project.path)
-    settings = Settings.from_extra(config["extra"], project.path, config["site_url"])
-    return load_content(settings, parse_datetime(NOW), preview=preview)
-
-
-def errors_of(project) -> list:
-    with pytest.raises(ContentErrors) as caught:
-        load(project)
-    return caught.value.errors
-
-
-def only_error(project):
-    errors = errors_of(project)
-    assert len(errors) == 1, [str(e) for e in errors]
-    return errors[0]
-
 
 FILE = "content/news/2024/2024-03-07-tin-thu.md"
 
@@ -37,8 +12,8 @@ FILE = "content/news/2024/2024-03-07-tin-thu.md"
 def test_missing_required_field(project, field):
     path = project.post("2024-03-07-tin-thu")
     text = path.read_text(encoding="utf-8")
-    path.write_text("\n".join(l for l in text.split("\n") if not l.startswith(field + ":")), encoding="utf-8")
-    error = only_error(project)
+    path.write_text("\n".join(line for line in text.split("\n") if not line.startswith(field + ":")), encoding="utf-8")
+    error = project.only_error()
     assert (error.path, error.field) == (FILE, field)
     assert "thiếu trường bắt buộc" in error.message
     assert error.line == 2
@@ -46,14 +21,14 @@ def test_missing_required_field(project, field):
 
 def test_unknown_category_lists_the_valid_ones(project):
     project.post("2024-03-07-tin-thu", category="tin-linh-tinh")
-    error = only_error(project)
+    error = project.only_error()
     assert (error.path, error.line, error.field) == (FILE, 4, "category")
     assert "tin-linh-tinh" in error.message and "chuyen-doi-so" in error.message
 
 
 def test_category_may_be_given_by_name(project):
     project.post("2024-03-07-tin-thu", category='"Cải cách thể chế"')
-    assert load(project).posts[0].category.slug == "cai-cach-the-che"
+    assert project.content().news.posts[0].category.slug == "cai-cach-the-che"
 
 
 @pytest.mark.parametrize(
@@ -62,21 +37,21 @@ def test_category_may_be_given_by_name(project):
 )
 def test_bad_date(project, date, words):
     project.post("2024-03-07-tin-thu", date=date)
-    error = only_error(project)
+    error = project.only_error()
     assert (error.path, error.line, error.field) == (FILE, 3, "date")
     assert words in error.message
 
 
 def test_date_year_must_match_the_year_folder(project):
     project.post("2024-03-07-tin-thu", date="2025-03-07")
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "date" and "content/news/2025/" in error.message
 
 
 def test_duplicate_slug_in_a_year_names_both_files(project):
     project.post("2024-03-07-tin-thu")
     project.post("2024-05-01-tin-thu")
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "tên tệp"
     assert "/tin-tuc/2024/tin-thu/" in error.message
     assert {error.path, error.message.split(" với ")[1].split(";")[0]} == {
@@ -86,43 +61,43 @@ def test_duplicate_slug_in_a_year_names_both_files(project):
 def test_same_slug_in_different_years_is_fine(project):
     project.post("2024-03-07-tin-thu")
     project.post("2025-03-07-tin-thu")
-    assert {p.url for p in load(project).posts} == {"tin-tuc/2024/tin-thu/", "tin-tuc/2025/tin-thu/"}
+    assert {p.url for p in project.content().news.posts} == {"tin-tuc/2024/tin-thu/", "tin-tuc/2025/tin-thu/"}
 
 
 def test_non_utf8_file(project):
     # "Tin bài" and "Nôi dung" as Windows-1258 bytes: à is 0xE0, ô is 0xF4.
     project.write("content/news/2024/2024-03-07-tin-thu.md", b"---\ntitle: Tin b\xe0i\n---\nN\xf4i dung\n")
-    error = only_error(project)
+    error = project.only_error()
     assert error.path == FILE and "UTF-8" in error.message and error.line == 2
 
 
 def test_yaml_syntax_error_points_at_the_line(project):
     project.post("2024-03-07-tin-thu", extra="author: Văn phòng: Sở Y tế\n")
-    error = only_error(project)
+    error = project.only_error()
     assert (error.path, error.line) == (FILE, 6)
     assert "cú pháp YAML" in error.message
 
 
 def test_missing_front_matter(project):
     project.write("content/news/2024/2024-03-07-tin-thu.md", "Chỉ có nội dung.\n")
-    error = only_error(project)
+    error = project.only_error()
     assert error.path == FILE and error.line == 1 and "front matter" in error.message
 
 
 def test_unclosed_front_matter(project):
     project.write("content/news/2024/2024-03-07-tin-thu.md", "---\ntitle: Tin thử\n\nNội dung.\n")
-    assert "chưa được đóng" in only_error(project).message
+    assert "chưa được đóng" in project.only_error().message
 
 
 def test_typo_in_a_field_name_is_caught_with_a_suggestion(project):
     project.post("2024-03-07-tin-thu", extra="catgory: x\n")
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "catgory" and "category" in error.message and error.line == 6
 
 
 def test_yes_is_not_silently_true(project):
     project.post("2024-03-07-tin-thu", extra="draft: yes\n")
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "draft" and "true hoặc false" in error.message and "yes" in error.message
 
 
@@ -131,43 +106,43 @@ def test_text_fields_keep_what_was_typed(project):
     # title "2024" is quoted by the helper; write an unquoted number too
     path = project.path / FILE
     path.write_text(path.read_text(encoding="utf-8").replace('title: "2024"', "title: 20240"), encoding="utf-8")
-    post = load(project).posts[0]
+    post = project.content().news.posts[0]
     assert post.author == "no" and post.title == "20240"
 
 
 def test_image_needs_alt_text_and_must_exist(project):
     project.post("2024-03-07-tin-thu", extra="image: anh.jpg\n")
-    errors = errors_of(project)
+    errors = project.errors()
     assert [(e.field, e.line) for e in errors] == [("image_alt", 2)]
     project.post("2024-03-07-tin-thu", extra='image: anh.jpg\nimage_alt: "Ảnh hội nghị"\n')
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "image" and "anh.jpg" in error.message
 
 
 def test_image_that_is_not_an_image(project):
     project.write("content/news/2024/anh.jpg", "không phải ảnh")
     project.post("2024-03-07-tin-thu", extra='image: anh.jpg\nimage_alt: "Ảnh hội nghị"\n')
-    assert "không phải ảnh" in only_error(project).message
+    assert "không phải ảnh" in project.only_error().message
 
 
 def test_bad_file_names(project):
     project.write("content/news/2024/hoi-nghi.md", "---\n---\n")
     project.write("content/news/hoi-nghi-2024-03-07.md", "---\n---\n")
-    errors = errors_of(project)
+    errors = project.errors()
     assert {(e.path, e.field) for e in errors} == {
         ("content/news/2024/hoi-nghi.md", "tên tệp"), ("content/news/hoi-nghi-2024-03-07.md", "tên tệp")}
 
 
 def test_empty_body(project):
     project.post("2024-03-07-tin-thu", body="\n")
-    assert only_error(project).field == "nội dung"
+    assert project.only_error().field == "nội dung"
 
 
 def test_every_error_is_reported_at_once(project):
     project.post("2024-03-07-tin-thu", date="2024-13-01")
     project.post("2024-03-08-tin-khac", category="khong-co")
     project.write("content/hoi-dap.yml", "questions:\n  - question: Hỏi gì?\n")
-    errors = errors_of(project)
+    errors = project.errors()
     assert {(e.path, e.field) for e in errors} == {
         (FILE, "date"),
         ("content/news/2024/2024-03-08-tin-khac.md", "category"),
@@ -185,7 +160,7 @@ def test_categories_file_errors(project):
           - name: Tin A
             slug: tin-c
         """)
-    errors = errors_of(project)
+    errors = project.errors()
     assert [(e.path, e.line, e.field) for e in errors] == [("content/categories.yml", 5, "categories[2].slug")]
     project.write("content/categories.yml", """
         categories:
@@ -194,7 +169,7 @@ def test_categories_file_errors(project):
           - name: Tin a
             slug: tin-a
         """)
-    errors = errors_of(project)
+    errors = project.errors()
     assert {(e.line, e.field) for e in errors} == {(4, "categories[2].name"), (5, "categories[2].slug")}
 
 
@@ -203,14 +178,14 @@ def test_site_identity_errors_name_the_field(project):
     config.write_text(config.read_text(encoding="utf-8").replace("province_code: H99", "province_code: 41"),
                       encoding="utf-8")
     with pytest.raises(ContentErrors) as caught:
-        load(project)
+        project.content()
     (error,) = caught.value.errors
     assert (error.path, error.field) == ("mkdocs.yml", "extra.department.province_code")
 
 
 def test_link_to_a_missing_attachment(project):
     project.post("2024-03-07-tin-thu", body="Xem [kế hoạch](ke-hoach-2024.pdf) đính kèm.\n")
-    error = only_error(project)
+    error = project.only_error()
     assert (error.path, error.line, error.field) == (FILE, 8, "liên kết")
     assert "ke-hoach-2024.pdf" in error.message
 
@@ -218,7 +193,7 @@ def test_link_to_a_missing_attachment(project):
 def test_published_post_may_not_link_to_a_draft_but_a_draft_may(project):
     project.post("2024-03-07-nhap", extra="draft: true\n", body="Xem [tin khác](2024-03-08-nhap-hai.md).\n")
     project.post("2024-03-08-nhap-hai", extra="draft: true\n")
-    assert load(project).hidden == 2
+    assert project.content().news.hidden == 2
     project.post("2024-03-09-da-dang", body="Xem [bản nháp](2024-03-07-nhap.md).\n")
-    error = only_error(project)
+    error = project.only_error()
     assert error.path.endswith("2024-03-09-da-dang.md") and "không phải một tin bài đã đăng" in error.message

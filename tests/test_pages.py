@@ -2,8 +2,6 @@
 
 from cchc.site.plan import home_context, plan_pages
 
-from test_news_validation import load
-
 
 def make_posts(project):
     project.post("2024-03-07-ba", date="2024-03-07 08:00", category="chuyen-doi-so")
@@ -15,23 +13,23 @@ def make_posts(project):
 
 def test_posts_are_newest_first_and_held_back_when_not_ready(project):
     make_posts(project)
-    content = load(project)
-    assert [p.slug for p in content.posts] == ["hai", "ba", "mot"]
-    assert content.hidden == 2
-    assert list(content.by_year) == [2024, 2023]
+    content = project.content()
+    assert [p.slug for p in content.news.posts] == ["hai", "ba", "mot"]
+    assert content.news.hidden == 2
+    assert list(content.news.by_year) == [2024, 2023]
 
 
 def test_preview_shows_drafts_and_scheduled_posts(project):
     make_posts(project)
-    content = load(project, preview=True)
-    flags = {p.slug: (p.draft, p.scheduled) for p in content.posts}
+    content = project.content(preview=True)
+    flags = {p.slug: (p.draft, p.scheduled) for p in content.news.posts}
     assert flags["nhap"] == (True, False) and flags["hen"] == (False, True)
-    assert content.hidden == 0
+    assert content.news.hidden == 0
 
 
 def test_post_pages_link_neighbours_and_related(project):
     make_posts(project)
-    specs = {s.src_uri: s for s in plan_pages(load(project))}
+    specs = {s.src_uri: s for s in plan_pages(project.content())}
     middle = specs["tin-tuc/2024/ba.md"].context
     assert middle["newer"].slug == "hai" and middle["older"].slug == "mot"
     assert [p.slug for p in middle["related"]] == ["hai"]
@@ -41,9 +39,9 @@ def test_post_pages_link_neighbours_and_related(project):
 
 def test_listings_exist_for_every_category_and_year(project):
     make_posts(project)
-    content = load(project)
+    content = project.content()
     specs = {s.src_uri: s for s in plan_pages(content)}
-    for category in content.categories:
+    for category in content.news.categories:
         assert f"chuyen-muc/{category.slug}/index.md" in specs
     assert {"tin-tuc/index.md", "tin-tuc/2024/index.md", "tin-tuc/2023/index.md", "hoi-dap/index.md"} <= set(specs)
     assert "tin-tuc/2025/index.md" not in specs  # only a draft that year
@@ -54,7 +52,7 @@ def test_listings_exist_for_every_category_and_year(project):
 def test_pagination_follows_settings(project):
     for day in range(1, 24):
         project.post(f"2024-01-{day:02d}-tin-{day}")
-    content = load(project)
+    content = project.content()
     specs = {s.src_uri for s in plan_pages(content)}
     assert {"tin-tuc/trang/2.md", "tin-tuc/trang/3.md", "chuyen-muc/chuyen-doi-so/trang/3.md"} <= specs
     assert "tin-tuc/trang/4.md" not in specs
@@ -72,7 +70,7 @@ def test_qa_is_escaped_and_grouped(project):
             topic: "Nộp hồ sơ"
             answer: "Tại Bộ phận Một cửa."
         """)
-    spec = next(s for s in plan_pages(load(project)) if s.src_uri == "hoi-dap/index.md")
+    spec = next(s for s in plan_pages(project.content()) if s.src_uri == "hoi-dap/index.md")
     assert "## Phí, lệ phí" in spec.markdown and "## Nộp hồ sơ" in spec.markdown
     assert "### Lệ phí \\<b\\>bao nhiêu\\</b\\>?" in spec.markdown
     assert "Xem **biểu phí**." in spec.markdown

@@ -10,7 +10,6 @@ import time
 from types import SimpleNamespace
 
 import pytest
-
 from conftest import ROOT, Project
 
 sys.path.insert(0, str(ROOT / "hooks"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cchc.core import schema
-from cchc.core.config_file import read_mkdocs_config
+from cchc.core.settings import read_mkdocs_config
 from cchc.core.yamlsafe import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent

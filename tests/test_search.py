@@ -6,8 +6,6 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from test_browser import browser, server  # noqa: F401  (fixtures)
-
 pytestmark = pytest.mark.browser
 
 
@@ -26,7 +24,7 @@ def results(page, query: str, **filters) -> list[str]:
 
 
 @pytest.fixture
-def page(browser, server):  # noqa: F811
+def page(browser, server):
     page = browser.new_page()
     page.server = server
     yield page
@@ -38,7 +36,7 @@ def top3(page, query, **filters):
 
 
 def test_accented_title_unaccented_and_d_for_dj(page, demo_content):
-    post = next(p for p in demo_content.posts if "đ" in p.title.lower())
+    post = next(p for p in demo_content.news.posts if "đ" in p.title.lower())
     target = "/" + post.url
     title = post.title
     bare = unicodedata.normalize("NFD", title.replace("đ", "d").replace("Đ", "D"))
@@ -64,8 +62,8 @@ def test_exact_accents_rank_first(page):
 
 @pytest.mark.parametrize("form", ["full", "national", "six", "local"])
 def test_codes_find_the_procedure_first(page, demo_content, form):
-    local = next(p for p in demo_content.procedures if p.code and len(p.code) > 8)
-    plain = next(p for p in demo_content.procedures if p.code and len(p.code) == 8)
+    local = next(p for p in demo_content.tthc.procedures if p.code and len(p.code) > 8)
+    plain = next(p for p in demo_content.tthc.procedures if p.code and len(p.code) == 8)
     query, expected = {
         "full": (plain.code, plain),
         "national": (local.national_code, local),
@@ -99,16 +97,16 @@ def test_results_show_type_title_detail_and_highlighted_snippet(page, demo_conte
 
 def test_sorting_news_by_date(page, demo_content):
     urls = results(page, "cải cách", loai="Tin tức", **{"sap-xep": "moi-nhat"})
-    dates = {"/" + p.url: p.date for p in demo_content.posts}
+    dates = {"/" + p.url: p.date for p in demo_content.news.posts}
     found = [dates[u] for u in urls if u in dates]
     assert len(found) >= 3 and found == sorted(found, reverse=True)
 
 
-def test_other_pages_fetch_no_search_file(browser, server, demo_content):  # noqa: F811
+def test_other_pages_fetch_no_search_file(browser, server, demo_content):
     page = browser.new_page()
     fetched = []
     page.on("request", lambda request: fetched.append(request.url))
-    for url in ("", demo_content.posts[0].url, demo_content.procedures[0].url, "tthc/"):
+    for url in ("", demo_content.news.posts[0].url, demo_content.tthc.procedures[0].url, "tthc/"):
         page.goto(server + url, wait_until="networkidle")
     assert not [u for u in fetched if "pagefind" in u or "search_index" in u]
     page.fill("#cchc-searchbox-q", "giay phep")

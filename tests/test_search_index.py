@@ -4,7 +4,8 @@ import subprocess
 
 import pytest
 
-from cchc.render.search_index import ROOT, LiveIndex, SearchIndexError, code_variants, index_document
+from cchc.core.layout import NODE_MODULES
+from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants, index_document
 
 PAGE = ('<!doctype html><html lang="vi" class="no-js"><head><meta charset="utf-8"><title>Trang – Sở</title>'
         '<script>var a = "<div data-pagefind-ignore>";</script></head><body>'
@@ -103,7 +104,7 @@ def test_abort_stops_pagefind_and_writes_nothing(tmp_path):
 def test_missing_pagefind_says_how_to_install(monkeypatch, tmp_path):
     import cchc.render.search_index as search_index
 
-    monkeypatch.setattr(search_index, "PAGEFIND_API", ROOT / "node_modules" / "khong-co" / "index.js")
+    monkeypatch.setattr(search_index, "PAGEFIND_API", NODE_MODULES / "khong-co" / "index.js")
     with pytest.raises(SearchIndexError, match="make build"):
         LiveIndex(tmp_path / "site")
 

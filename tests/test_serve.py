@@ -8,7 +8,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from conftest import run_env
 
 pytestmark = pytest.mark.build

@@ -47,7 +47,7 @@ def crumb_urls(json_ld):
 
 def test_post_with_its_own_image(demo_site, demo_content):
     site_url = demo_content.settings.site_url
-    post = next(p for p in demo_content.posts if p.image)
+    post = next(p for p in demo_content.news.posts if p.image)
     html, og, json_ld = metadata(demo_site, post.url)
     check_common(demo_site, html, og, site_url, post.url, "article")
     assert og["og:image"] == site_url + post.image and og["og:image:alt"] == post.image_alt
@@ -61,7 +61,7 @@ def test_post_with_its_own_image(demo_site, demo_content):
 
 def test_post_without_image_gets_a_1200x630_card(demo_site, demo_content):
     site_url = demo_content.settings.site_url
-    post = next(p for p in demo_content.posts if not p.image)
+    post = next(p for p in demo_content.news.posts if not p.image)
     html, og, json_ld = metadata(demo_site, post.url)
     path = check_common(demo_site, html, og, site_url, post.url, "article")
     assert path == demo_site / post.url / "anh-chia-se.png"
@@ -71,7 +71,7 @@ def test_post_without_image_gets_a_1200x630_card(demo_site, demo_content):
 
 def test_category_page(demo_site, demo_content):
     site_url = demo_content.settings.site_url
-    category = demo_content.categories.ordered[0]
+    category = demo_content.news.categories.ordered[0]
     html, og, json_ld = metadata(demo_site, category.url)
     path = check_common(demo_site, html, og, site_url, category.url, "website")
     assert path == demo_site / category.url / "anh-chia-se.png"
@@ -81,7 +81,7 @@ def test_category_page(demo_site, demo_content):
 
 def test_procedure_page(demo_site, demo_content):
     site_url = demo_content.settings.site_url
-    procedure = next(p for p in demo_content.procedures if p.online_level == "toan_trinh" and p.code)
+    procedure = next(p for p in demo_content.tthc.procedures if p.online_level == "toan_trinh" and p.code)
     html, og, json_ld = metadata(demo_site, procedure.url)
     check_common(demo_site, html, og, site_url, procedure.url, "website")
     (service,) = [i for i in json_ld if i["@type"] == "GovernmentService"]
@@ -106,8 +106,8 @@ def test_home_page(demo_site, demo_content):
 def test_every_card_is_1200x630_and_every_page_has_og_tags(demo_site, demo_content):
     cards = list(demo_site.rglob("anh-chia-se.png"))
     # one per post without image, category, procedure, field, the changelog, and the site
-    expected = (sum(1 for p in demo_content.posts if not p.image) + len(demo_content.categories)
-                + len(demo_content.procedures) + len(demo_content.fields) + 2)
+    expected = (sum(1 for p in demo_content.news.posts if not p.image) + len(demo_content.news.categories)
+                + len(demo_content.tthc.procedures) + len(demo_content.tthc.fields) + 2)
     assert len(cards) == expected
     for card in cards:
         with Image.open(card) as image:
@@ -123,18 +123,18 @@ def test_news_feeds_parse_and_are_linked(demo_site, demo_content):
     site_url = demo_content.settings.site_url
     feed = feedparser.parse((demo_site / "feed.xml").read_bytes())
     assert not feed.bozo and feed.version == "rss20"
-    assert [e.link for e in feed.entries] == [site_url + p.url for p in demo_content.posts[:30]]
-    for category in demo_content.categories:
+    assert [e.link for e in feed.entries] == [site_url + p.url for p in demo_content.news.posts[:30]]
+    for category in demo_content.news.categories:
         parsed = feedparser.parse((demo_site / category.url / "feed.xml").read_bytes())
         assert not parsed.bozo
-        assert len(parsed.entries) == len(demo_content.by_category[category.slug][:30])
+        assert len(parsed.entries) == len(demo_content.news.by_category[category.slug][:30])
     assert 'type="application/rss+xml" title="Tin tức – Sở Y tế tỉnh Hoà An" href="feed.xml"' in (
         demo_site / "index.html").read_text(encoding="utf-8")
 
 
 def test_share_bar_on_posts_categories_and_procedures(demo_site, demo_content):
     site_url = demo_content.settings.site_url
-    for url in (demo_content.posts[0].url, demo_content.categories.ordered[0].url, demo_content.procedures[0].url):
+    for url in (demo_content.news.posts[0].url, demo_content.news.categories.ordered[0].url, demo_content.tthc.procedures[0].url):
         html = (demo_site / url / "index.html").read_text(encoding="utf-8")
         assert f'data-url="{site_url + url}"' in html
         assert "facebook.com/sharer/sharer.php?u=" + site_url.replace(":", "%3A").replace("/", "%2F") in html

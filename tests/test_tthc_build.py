@@ -8,7 +8,6 @@ import re
 import pytest
 
 from cchc.tthc.model import format_money
-
 from checks.sitecheck import parse
 
 pytestmark = pytest.mark.build
@@ -22,7 +21,7 @@ def page(site, url):
 
 
 def test_demo_procedures_are_rich_enough(demo_content):
-    procedures = demo_content.procedures
+    procedures = demo_content.tthc.procedures
     assert len(procedures) >= 25
     assert len({p.field.slug for p in procedures}) >= 6
     assert any(p.code is None for p in procedures)
@@ -36,7 +35,7 @@ def test_demo_procedures_are_rich_enough(demo_content):
 
 def test_every_record_is_everywhere(demo_site, demo_content):
     """Its page, the list (or the retired list), its field page, the JSON and the CSV."""
-    procedures = demo_content.procedures
+    procedures = demo_content.tthc.procedures
     listing = page(demo_site, "tthc")
     exported = json.loads((demo_site / "tthc/tthc.json").read_text(encoding="utf-8"))
     raw_csv = (demo_site / "tthc/tthc.csv").read_bytes()
@@ -53,11 +52,11 @@ def test_every_record_is_everywhere(demo_site, demo_content):
         assert f'href="../../{p.slug}/"' in page(demo_site, p.field.url.rstrip("/")), p.source
         assert site_url + p.url in json_urls and site_url + p.url in csv_urls
     in_force_rows = re.findall(r'<li data-level="\w+" data-online="\w+">', listing)
-    assert len(in_force_rows) == len(demo_content.in_force)
+    assert len(in_force_rows) == len(demo_content.tthc.in_force)
 
 
 def test_procedure_page_shows_every_part_in_portal_order(demo_site, demo_content):
-    for p in demo_content.procedures:
+    for p in demo_content.tthc.procedures:
         html = page(demo_site, p.url.rstrip("/"))
         positions = [html.index(f">{part}</h2>") for part in PARTS]
         assert positions == sorted(positions), p.source
@@ -76,7 +75,7 @@ def test_procedure_page_shows_every_part_in_portal_order(demo_site, demo_content
 
 
 def test_ngay_and_ngay_lam_viec_are_kept_apart(demo_site, demo_content):
-    for p in demo_content.procedures:
+    for p in demo_content.tthc.procedures:
         html = page(demo_site, p.url.rstrip("/"))
         for c in p.channels:
             unit = "ngày làm việc" if c.time.unit == "ngay_lam_viec" else None
@@ -87,7 +86,7 @@ def test_ngay_and_ngay_lam_viec_are_kept_apart(demo_site, demo_content):
 
 
 def test_retired_procedures_keep_their_pages_with_a_banner(demo_site, demo_content):
-    retired = [p for p in demo_content.procedures if not p.in_force]
+    retired = [p for p in demo_content.tthc.procedures if not p.in_force]
     assert retired
     listing = page(demo_site, "tthc")
     retired_section = listing[listing.index('id="da-bai-bo"'):]
@@ -102,8 +101,8 @@ def test_retired_procedures_keep_their_pages_with_a_banner(demo_site, demo_conte
 
 def test_handbook_lists_every_procedure_in_force(demo_site, demo_content):
     html = page(demo_site, "tthc/so-tay")
-    assert html.count("<tr>") - html.count("<thead>") == len(demo_content.in_force)
-    for p in demo_content.procedures:
+    assert html.count("<tr>") - html.count("<thead>") == len(demo_content.tthc.in_force)
+    for p in demo_content.tthc.procedures:
         assert (f'href="../{p.slug}/"' in html) == p.in_force
 
 

@@ -4,8 +4,6 @@ import pytest
 
 from cchc.tthc.model import format_money
 
-from test_news_validation import errors_of, load, only_error
-
 FILE = "content/tthc/1.004616.yml"
 
 
@@ -17,7 +15,7 @@ def project(project):
 
 def test_valid_record_loads_completely(project):
     project.procedure()
-    (p,) = load(project).procedures
+    (p,) = project.content().tthc.procedures
     assert (p.code, p.slug, p.url, p.level_label) == ("1.004616", "1.004616", "tthc/1.004616/", "Cấp tỉnh")
     assert [str(c.time) for c in p.channels] == ["10 ngày làm việc", "7 ngày"]
     assert p.channels[0].fees[0].label == "Phí: 360.000 đồng"
@@ -34,13 +32,13 @@ def test_money_is_written_the_vietnamese_way():
 
 def test_record_without_code_uses_its_file_name(project):
     project.procedure("cap-phep-moi", code=None)
-    (p,) = load(project).procedures
+    (p,) = project.content().tthc.procedures
     assert p.code is None and p.url == "tthc/cap-phep-moi/"
 
 
 def test_missing_required_part(project):
     project.procedure(replace={'receiving_address: "Trung tâm Phục vụ hành chính công tỉnh"\n': ""})
-    error = only_error(project)
+    error = project.only_error()
     assert (error.path, error.field) == (FILE, "receiving_address")
     assert "thiếu trường bắt buộc" in error.message and "Địa chỉ tiếp nhận" in error.message
 
@@ -48,21 +46,21 @@ def test_missing_required_part(project):
 @pytest.mark.parametrize("code", ['"1.4616"', '"H41.004616"', '"1.004616.000.00.00.41"'])
 def test_malformed_code(project, code):
     project.procedure(code=code)
-    error = only_error(project)
+    error = project.only_error()
     assert (error.path, error.line, error.field) == (FILE, 2, "code")
     assert "1.004616.000.00.00.H41" in error.message
 
 
 def test_code_of_another_province(project):
     project.procedure(code='"1.004616.000.00.00.H41"')
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "code" and "H41" in error.message and "H99" in error.message
 
 
 def test_duplicate_code_and_level(project):
     project.procedure("1.004616")
     project.procedure("1.004616-ban-sao", code='"1.004616.000.00.00.H99"')
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "code" and "trùng" in error.message
     assert {error.path, error.message.split(" với ")[1].split(";")[0]} == {FILE, "content/tthc/1.004616-ban-sao.yml"}
 
@@ -70,79 +68,79 @@ def test_duplicate_code_and_level(project):
 def test_same_code_at_another_level_is_another_record(project):
     project.procedure("1.004616")
     project.procedure("1.004616-cap-xa", level="xa")
-    urls = sorted(p.url for p in load(project).procedures)
+    urls = sorted(p.url for p in project.content().tthc.procedures)
     assert urls == ["tthc/1.004616-cap-xa/", "tthc/1.004616/"]
 
 
 def test_unknown_field(project):
     project.procedure(field="y-te-vui-ve")
-    error = only_error(project)
+    error = project.only_error()
     assert (error.line, error.field) == (6, "field")
     assert "y-te-vui-ve" in error.message and "kham-benh-chua-benh" in error.message
 
 
 def test_form_template_file_must_exist(project):
     project.procedure(replace={"form: mau/don.docx": "form: mau/khong-co.docx"})
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "dossier.cases[1].documents[1].form"
     assert "mau/khong-co.docx" in error.message and error.line == 28
 
 
 def test_stated_replacement_needs_a_decision(project):
     project.procedure(extra='status: thay_the\nreplaced_by: ["1.999999"]\n')
-    error = only_error(project)
+    error = project.only_error()
     assert (error.field, error.line) == ("status", 48)
     assert "không có quyết định nào thay thế" in error.message
 
 
 def test_replaced_by_only_with_replaced_status(project):
     project.procedure(extra='replaced_by: ["1.004616"]\n')
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "replaced_by" and "status: thay_the" in error.message
 
 
 def test_yaml_1_1_values_are_kept_or_rejected(project):
     project.procedure(replace={"level: tinh": "level: no", "  level: toan_trinh": "  level: yes"})
-    errors = errors_of(project)
+    errors = project.errors()
     assert {(e.field, "“no”" in e.message or "“yes”" in e.message) for e in errors} == {
         ("level", True), ("online.level", True)}
 
 
 def test_time_is_a_number_with_a_unit(project):
     project.procedure(replace={"time: {value: 7, unit: ngay}": "time: {value: 7:30, unit: ngay}"})
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "channels[2].time.value" and "số nguyên" in error.message and "7:30" in error.message
 
 
 def test_unknown_time_unit(project):
     project.procedure(replace={"unit: ngay}": "unit: tuan}"})
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "channels[2].time.unit" and "ngay_lam_viec" in error.message
 
 
 def test_fee_needs_exactly_one_amount(project):
     project.procedure(replace={"        amount: 1000000\n": ""})
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "channels[2].fees[1]" and "amount" in error.message
 
 
 def test_bad_legal_basis_date(project):
     project.procedure(replace={"date: 2023-01-09": "date: 2023-13-09"})
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "legal_basis[1].date" and "không tồn tại" in error.message
 
 
 def test_online_channel_without_online_service(project):
     project.procedure(replace={"  level: toan_trinh": "  level: khong"})
-    assert only_error(project).field == "online.level"
+    assert project.only_error().field == "online.level"
 
 
 def test_steps_and_steps_by_case_are_exclusive(project):
     project.procedure(replace={"steps:": 'steps_by_case:\n  - case: "Trường hợp cấp lại"\n    steps: ["Bước 1: Nộp đơn cấp lại."]\nsteps:'})
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "steps" and "đang có cả hai" in error.message
     project.procedure(replace={"steps:": "old_steps:"})
-    errors = errors_of(project)
+    errors = project.errors()
     assert any(e.field == "old_steps" and "“steps”" in e.message for e in errors)  # a typo is named, not ignored
 
 
@@ -152,26 +150,26 @@ def test_steps_by_case(project):
         '  - "Bước 2: Sở Y tế thẩm định hồ sơ và trả kết quả."':
         'steps_by_case:\n  - case: "Cấp mới"\n    steps: ["Bước 1: Nộp đơn cấp mới."]\n'
         '  - case: "Cấp lại"\n    steps: ["Bước 1: Nộp đơn cấp lại.", "Bước 2: Nhận kết quả."]'})
-    (procedure,) = load(project).procedures
+    (procedure,) = project.content().tthc.procedures
     assert [(g.case, len(g.steps)) for g in procedure.steps] == [("Cấp mới", 1), ("Cấp lại", 2)]
 
 
 def test_file_name_of_a_record_without_code(project):
     project.procedure("Cấp phép mới", code=None)
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "code" and "cap-phep-moi.yml" in error.message
 
 
 def test_typo_in_a_key(project):
     project.procedure(extra="condition: ['Có bằng bác sỹ']\n")
-    error = only_error(project)
+    error = project.only_error()
     assert error.field == "condition" and "conditions" in error.message
 
 
 def test_every_record_error_is_reported_at_once(project):
     project.procedure("1.004616", field="khong-co")
     project.procedure("1.000001", code='"1.000001"', level="tinh-thanh")
-    assert {(e.path, e.field) for e in errors_of(project)} == {
+    assert {(e.path, e.field) for e in project.errors()} == {
         (FILE, "field"), ("content/tthc/1.000001.yml", "level")}
 
 

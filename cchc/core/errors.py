@@ -1,9 +1,20 @@
-"""Content errors that an editor can act on: file, line, field, message."""
+"""Content errors that an editor can act on: file, line, field, message.
+
+Every loader reports the same way: it opens a :class:`FileErrors` for each file
+it reads, records each problem with ``at(field, message)`` (the line comes from
+the YAML) and goes on, so one pass finds every error. A file that cannot be
+read at all raises :class:`ContentError`, and the loader records that too.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cchc.core.yamlsafe import YamlDoc
 
 
 @dataclass(frozen=True, order=True)
@@ -23,7 +34,7 @@ class ContentError(Exception):
 class ContentErrors(Exception):
     """Every error found in one pass, so an editor fixes them all at once."""
 
-    def __init__(self, errors: list[ContentError]):
+    def __init__(self, errors: Iterable[ContentError]):
         self.errors = sorted(set(errors))
         super().__init__(self.report())
 
@@ -32,6 +43,60 @@ class ContentErrors(Exception):
         lines = [f"Nội dung có {count} lỗi, chưa thể xuất bản trang:"]
         lines += [f"  {error}" for error in self.errors]
         return "\n".join(lines)
+
+
+class Report:
+    """Every error of one load, file by file."""
+
+    def __init__(self) -> None:
+        self.errors: list[ContentError] = []
+
+    def file(self, source: str, doc: YamlDoc | None = None) -> FileErrors:
+        """The collector of one file; what it records lands here too."""
+        return FileErrors(source, doc, self.errors)
+
+    def add(self, error: ContentError) -> None:
+        self.errors.append(error)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ContentErrors(self.errors)
+
+
+class FileErrors:
+    """The errors of one file, each at a field: ``at(("steps", 2), "…")`` finds the line in the YAML."""
+
+    def __init__(self, source: str, doc: YamlDoc | None = None, sink: list[ContentError] | None = None):
+        self.source, self.doc = source, doc
+        self.errors: list[ContentError] = []
+        self._sink = sink
+
+    def at(self, field: tuple | str, message: str, line: int | None = None) -> None:
+        """A problem at ``field``: a path into the file's YAML, or a name (``"tên tệp"``) with its ``line``."""
+        if isinstance(field, tuple):
+            if line is None and self.doc is not None:
+                line = self.doc.line_of(field)
+            field = dotted(field)
+        self.add(ContentError(self.source, line, field, message))
+
+    def add(self, error: ContentError) -> None:
+        self.errors.append(error)
+        if self._sink is not None:
+            self._sink.append(error)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+def dotted(path: tuple) -> str:
+    """A field path as an editor reads it: ``steps[2].name``."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from cchc.core.errors import ContentError
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file from the content tree published as it is, at a stable URL (cchc.core.layout.published_uri)."""
+
+    src_uri: str
+    abs_path: Path
 
 
 # A news post or a record is a few KB; a megabyte is a pasted document or a

@@ -12,7 +12,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urlparse
 
-from cchc.core.errors import ContentError
+from cchc.core.errors import FileErrors
 
 FORBIDDEN_TAGS = {"script", "object", "embed", "applet", "base", "meta", "link", "style", "form", "frame",
                   "frameset"}
@@ -62,9 +62,9 @@ class _Scanner(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def check_markdown_html(markdown: str, source: str, first_line: int, field: str,
-                        allowed_hosts: set[str]) -> list[ContentError]:
-    """Errors for unsafe raw HTML or link schemes, each with its file line."""
+def check_markdown_html(markdown: str, first_line: int, field: str, allowed_hosts: frozenset[str],
+                        errors: FileErrors) -> bool:
+    """Record unsafe raw HTML or link schemes, each at its file line; True if there was none."""
     text = _blank_code(markdown)
     scanner = _Scanner(allowed_hosts)
     scanner.feed(text)
@@ -74,4 +74,6 @@ def check_markdown_html(markdown: str, source: str, first_line: int, field: str,
         for target in _MD_LINK.findall(line):
             if _SCHEME.match(target):
                 problems.append((offset + 1, f"không được dùng liên kết “{target.split(':')[0]}:”"))
-    return [ContentError(source, first_line + line - 1, field, message) for line, message in sorted(problems)]
+    for line, message in sorted(problems):
+        errors.at(field, message, line=first_line + line - 1)
+    return not problems

@@ -17,18 +17,16 @@ from __future__ import annotations
 import copy
 import difflib
 import json
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 from typing import Any
 
 import fastjsonschema
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
-from cchc.core.errors import ContentError
-from cchc.core.yamlsafe import YamlDoc, dotted
-
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+from cchc.core.errors import FileErrors
+from cchc.core.layout import SCHEMA_DIR
+from cchc.core.yamlsafe import YamlDoc
 
 _TYPE_NAMES = {
     "string": "văn bản",
@@ -41,20 +39,20 @@ _TYPE_NAMES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as handle:
         return json.load(handle)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str) -> Draft7Validator:
     schema = load_schema(name)
     Draft7Validator.check_schema(schema)
     return Draft7Validator(schema)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fast_validator(name: str):
     # use_default=False: never write schema defaults into the editor's data. A copy, because
     # compiling rewrites the schema's $refs in place, and the web editor's form reads it too.
@@ -159,15 +157,11 @@ def _message(error: ValidationError) -> tuple[tuple, str]:
     return (), error.message
 
 
-def validate(data: Any, name: str, doc: YamlDoc, source: str, base: tuple = ()) -> list[ContentError]:
-    """Every schema error in ``data``, each naming its file, line and field."""
+def validate(data: Any, name: str, errors: FileErrors, base: tuple = ()) -> bool:
+    """Record every schema error in ``data`` (at ``base`` in its file); True if there was none."""
     if is_valid(data, name):
-        return []
-    errors = []
+        return True
     for error in _validator(name).iter_errors(data):
         extra, message = _message(error)
-        path = base + tuple(error.absolute_path)
-        field_path = path + tuple(p for p in extra if p != "")
-        line = doc.line_of(field_path)
-        errors.append(ContentError(source, line, dotted(field_path), message))
-    return errors
+        errors.at(base + tuple(error.absolute_path) + tuple(p for p in extra if p != ""), message)
+    return False

@@ -1,33 +1,78 @@
-"""Typed site settings read from ``extra:`` in mkdocs.yml.
+"""Typed site settings, read from ``extra:`` in mkdocs.yml.
 
 Site identity lives there and only there; templates read it through
-``config.extra`` and the core through :class:`Settings`.
+``config.extra``, the core through :class:`Settings`, whose parts are frozen
+dataclasses: code reads attributes, so a misspelt setting fails at once
+instead of printing an empty value. The site schema (schemas/site.schema.json)
+checks the values first, with the same messages as content errors.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from cchc.core import schema
-from cchc.core.errors import ContentError, ContentErrors
+import yaml
+
+from cchc.core import layout, schema
+from cchc.core.errors import ContentError, ContentErrors, FileErrors, display_path
 from cchc.core.yamlsafe import YamlDoc
+
+
+@dataclass(frozen=True)
+class Department:
+    """Who publishes the site (extra.department)."""
+
+    name: str
+    province: str
+    province_code: str  # H + two digits, the last part of local procedure codes
+    hotline: str
+    address: str
+    email: str
+    short_name: str = ""
+    governing_body: str = ""
+    phone: str = ""
+    working_hours: str = ""
+    pakn_address: str = ""
+
+
+@dataclass(frozen=True)
+class Portals:
+    """The public service portals the site links to (extra.portals)."""
+
+    national: str
+    provincial: str
+    survey: str = ""
+    pakn: str = ""
+    submit_url: str = ""  # {code} is replaced by the procedure code
+    national_procedure_url: str = ""  # {code} is replaced by the national code
+
+
+@dataclass(frozen=True)
+class EditorSettings:
+    """Where the web editor (/admin/) commits, and where `make edit` serves it (extra.editor)."""
+
+    repo: str = "to-chuc/kho-noi-dung"
+    branch: str = "main"
+    base_url: str = ""  # the OAuth relay that logs editors in
+    auth_endpoint: str = ""
+    local_port: int = 8081  # decap-server on 127.0.0.1 under `make edit`
 
 
 @dataclass(frozen=True)
 class Settings:
     root: Path  # the project folder, which holds content/
     site_url: str
-    department: dict[str, Any]
-    portals: dict[str, Any]
+    department: Department
+    portals: Portals
     demo: bool = False
     per_page: int = 10
     archive_per_page: int = 50
     home_count: int = 6
     embed_hosts: frozenset[str] = frozenset()  # hosts whose iframes Markdown may embed
     zalo_oa_id: str = ""  # set: the share bar offers Zalo's own button (its SDK loads on tap)
-    editor: dict[str, Any] = field(default_factory=dict)  # web editor (/admin/) backend settings
+    editor: EditorSettings = EditorSettings()
 
     @property
     def script_hosts(self) -> frozenset[str]:
@@ -40,32 +85,76 @@ class Settings:
 
     @property
     def content_dir(self) -> Path:
-        return self.root / "content"
+        return self.root / layout.CONTENT
 
     @property
     def cache_dir(self) -> Path:
-        """Cards, thumbnails and QR codes kept between builds (cchc.diskcache)."""
-        return self.root / ".cache"
+        """Cards, thumbnails and QR codes kept between builds (cchc.core.diskcache)."""
+        return self.root / layout.CACHE
+
+    @property
+    def site(self) -> str:
+        """The site's address, ending in "/", to which site-relative URLs are appended."""
+        return self.site_url.rstrip("/") + "/"
 
     @classmethod
-    def from_extra(cls, extra: dict[str, Any], root: Path, site_url: str | None, config_name: str = "mkdocs.yml") -> Settings:
+    def from_extra(cls, extra: dict[str, Any], root: Path, site_url: str | None,
+                   config_name: str = layout.CONFIG_FILE) -> Settings:
         extra = dict(extra)  # MkDocs hands over a config object, not a dict
-        errors = schema.validate(extra, "site", YamlDoc(extra), config_name)
-        errors = [ContentError(e.path, e.line, "extra." + e.field if e.field else "extra", e.message)
-                  for e in errors]
-        if errors:
-            raise ContentErrors(errors)
+        errors = FileErrors(config_name, YamlDoc(extra))
+        if not schema.validate(extra, "site", errors, base=("extra",)):
+            raise ContentErrors(errors.errors)
         news = extra.get("news", {})
         return cls(
             root=root,
             site_url=site_url or "",
-            department=dict(extra["department"]),
-            portals=dict(extra["portals"]),
+            department=_typed(Department, extra["department"]),
+            portals=_typed(Portals, extra["portals"]),
             demo=bool(extra.get("demo", False)),
             per_page=news.get("per_page", 10),
             archive_per_page=news.get("archive_per_page", 50),
             home_count=news.get("home_count", 6),
             embed_hosts=frozenset(extra.get("embed_hosts") or ()),
             zalo_oa_id=str(extra.get("zalo_oa_id") or ""),
-            editor=dict(extra.get("editor") or {}),
+            editor=_typed(EditorSettings, extra.get("editor") or {}),
         )
+
+    @classmethod
+    def from_project(cls, root: Path) -> Settings:
+        """The settings of the project at ``root``, read from its mkdocs.yml without MkDocs."""
+        config = read_mkdocs_config(root / layout.CONFIG_FILE, root)
+        return cls.from_extra(config.get("extra") or {}, root, config.get("site_url"))
+
+
+def _typed(kind: type, values: dict[str, Any]) -> Any:
+    # The schema allows only known keys; empty values mean "not given" (the web editor writes "").
+    names = {f.name for f in fields(kind)}
+    return kind(**{key: value for key, value in values.items() if key in names and value not in (None, "")})
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Knows MkDocs' tags (!ENV, !relative, !!python/name) only to skip them."""
+
+
+def _ignore(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_ConfigLoader.add_multi_constructor("!", _ignore)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore)
+
+
+def read_mkdocs_config(path: Path, root: Path) -> dict[str, Any]:
+    """mkdocs.yml as data, for the command line checker (which does not start MkDocs)."""
+    source = display_path(path, root)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=_ConfigLoader)
+    except FileNotFoundError:
+        raise ContentError(source, None, "", "không tìm thấy tệp cấu hình") from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        raise ContentError(source, mark.line + 1 if mark else None, "", f"lỗi cú pháp YAML ({error.problem})") from None
+    if not isinstance(data, dict):
+        raise ContentError(source, 1, "", "cấu hình phải là các dòng “tên: giá trị”")
+    return data

@@ -6,16 +6,28 @@ content/linh-vuc.yml; slugs are part of published URLs and must stay.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Generic, Iterator, TypeVar
+from typing import Generic, TypeVar
 
 from cchc.core import schema
-from cchc.core.errors import ContentError, display_path
+from cchc.core.errors import ContentError, Report, display_path
 from cchc.core.files import read_text
-from cchc.news.model import Category
 from cchc.core.yamlsafe import load_yaml
 
-T = TypeVar("T", bound=Category)
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of such a list; each kind knows its own URL."""
+
+    name: str
+    slug: str
+    description: str = ""
+    order: int = 0
+
+
+T = TypeVar("T", bound=Term)
 
 
 class TermIndex(Generic[T]):
@@ -42,31 +54,30 @@ class TermIndex(Generic[T]):
         return len(self.ordered)
 
 
-def load_terms(path: Path, root: Path, schema_name: str, key: str,
-               make: Callable[..., T]) -> tuple[TermIndex[T], list[ContentError]]:
+def load_terms(path: Path, root: Path, schema_name: str, key: str, make: Callable[..., T],
+               report: Report) -> TermIndex[T]:
     """Terms listed under ``key`` (the web editor edits files whose top level is a mapping)."""
     source = display_path(path, root)
     if not path.is_file():
-        return TermIndex([]), [ContentError(source, None, "", "thiếu tệp danh sách này")]
+        report.add(ContentError(source, None, "", "thiếu tệp danh sách này"))
+        return TermIndex([])
     try:
         doc = load_yaml(read_text(path, source), source)
     except ContentError as error:
-        return TermIndex([]), [error]
+        report.add(error)
+        return TermIndex([])
+    errors = report.file(source, doc)
     data = schema.restore_text(doc.data, schema.load_schema(schema_name), doc)
-    errors = schema.validate(data, schema_name, doc, source)
-    if errors:
-        return TermIndex([]), errors
+    if not schema.validate(data, schema_name, errors):
+        return TermIndex([])
     terms, seen = [], {}
     for index, item in enumerate(data[key]):
         for name in ("slug", "name"):
             value = item[name] if name == "slug" else item[name].casefold()
-            line = doc.line_of((key, index, name))
             if value in seen:
-                errors.append(ContentError(
-                    source, line, schema.dotted((key, index, name)),
-                    f"“{item[name]}” trùng với mục ở dòng {seen[value]}; mỗi mục một {name} riêng",
-                ))
-            seen[value] = line
+                errors.at((key, index, name), f"“{item[name]}” trùng với mục ở dòng {seen[value]}; "
+                                              f"mỗi mục một {name} riêng")
+            seen[value] = doc.line_of((key, index, name))
         terms.append(make(
             name=item["name"].strip(),
             slug=item["slug"],
@@ -74,4 +85,4 @@ def load_terms(path: Path, root: Path, schema_name: str, key: str,
             order=item.get("order", index),
         ))
     # sorted() is stable, so equal orders keep the file's order.
-    return TermIndex(sorted(terms, key=lambda t: t.order)), errors
+    return TermIndex(sorted(terms, key=lambda t: t.order))

@@ -1,4 +1,4 @@
-"""Text normalisation and slugs.
+"""Text normalisation, slugs and folding.
 
 Keyboards (notably on macOS and some Windows IMEs) produce decomposed
 Vietnamese; everything is composed to NFC on load so that search, slugs,
@@ -29,3 +29,15 @@ def make_slug(text: str) -> str:
     # turns it into "d"; NFC first so decomposed input gives the same slug.
     return slugify(unicodedata.normalize("NFC", text))
 
+
+_D = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def fold(text: str) -> str:
+    """What a citizen typing without diacritics means: "Cấp giấy phép" and "cap giay phep" fold alike.
+
+    "đ" has no Unicode decomposition, so it is mapped to "d" by hand.
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_D))
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(bare.casefold().split())

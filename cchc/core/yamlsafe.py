@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from cchc.core.errors import ContentError
+from cchc.core.errors import ContentError, dotted
 from cchc.core.text import nfc
 
 Path = tuple[Any, ...]
@@ -151,7 +151,7 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.doc.lines.setdefault(path, self.line(node))
         if id(node) in self.active:
-            raise ContentError(self.source, self.line(node), _dotted(path), "tham chiếu YAML vòng lặp")
+            raise ContentError(self.source, self.line(node), dotted(path), "tham chiếu YAML vòng lặp")
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         self.active.add(id(node))
@@ -162,18 +162,18 @@ class _Builder:
                 return self.mapping(node, path)
         finally:
             self.active.discard(id(node))
-        raise ContentError(self.source, self.line(node), _dotted(path), "giá trị YAML không đọc được")
+        raise ContentError(self.source, self.line(node), dotted(path), "giá trị YAML không đọc được")
 
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise ContentError(self.source, self.line(key_node), _dotted(path), "tên trường phải là chữ")
+                raise ContentError(self.source, self.line(key_node), dotted(path), "tên trường phải là chữ")
             key = nfc(key_node.value)
             if key in result:
                 first = self.doc.lines[path + (key,)]
                 raise ContentError(
-                    self.source, self.line(key_node), _dotted(path + (key,)),
+                    self.source, self.line(key_node), dotted(path + (key,)),
                     f"trường bị khai báo hai lần (lần đầu ở dòng {first}); chỉ giữ một",
                 )
             self.doc.lines[path + (key,)] = self.line(key_node)
@@ -183,14 +183,14 @@ class _Builder:
     def scalar(self, node: ScalarNode, path: Path) -> Any:
         if node.tag not in _ALLOWED_TAGS:
             raise ContentError(
-                self.source, self.line(node), _dotted(path),
+                self.source, self.line(node), dotted(path),
                 f"không dùng thẻ YAML “{node.tag}”; hãy viết giá trị bình thường",
             )
         text = self.doc.raw[path] = nfc(node.value)
         try:
             return _CONSTRUCT[node.tag](text)
         except (KeyError, ValueError):  # e.g. "!!int abc", "!!bool maybe"
-            raise ContentError(self.source, self.line(node), _dotted(path), "giá trị không đọc được") from None
+            raise ContentError(self.source, self.line(node), dotted(path), "giá trị không đọc được") from None
 
 
 # The four scalar types _ALLOWED_TAGS lets through, built directly: PyYAML's generic
@@ -201,14 +201,3 @@ _CONSTRUCT = {
     "tag:yaml.org,2002:bool": lambda text: yaml.SafeLoader.bool_values[text.lower()],
     "tag:yaml.org,2002:null": lambda text: None,
 }
-
-
-def _dotted(path: Path) -> str:
-    """Field path as an editor reads it: ``steps[2].name``."""
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-dotted = _dotted

@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-DECAP_DIST = ROOT / "node_modules" / "decap-cms" / "dist"
+from cchc.core.layout import NODE_MODULES
+
+DECAP_DIST = NODE_MODULES / "decap-cms" / "dist"
 
 INDEX_HTML = """<!doctype html>
 <html lang="vi">

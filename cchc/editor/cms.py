@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cchc.core import layout
 from cchc.core.schema import load_schema
 from cchc.core.settings import Settings
 from cchc.core.terms import TermIndex
@@ -30,10 +31,10 @@ DATE_FORMATS = {
     "date": {"format": "YYYY-MM-DD", "date_format": "DD/MM/YYYY", "time_format": False},
 }
 
-# Where the local backend (decap-server, started by `make edit`) listens.
+# Where the local backend (decap-server, started by `make edit`) listens; its port is extra.editor.local_port.
 LOCAL_HOST = "127.0.0.1"
-DEFAULT_LOCAL_PORT = 8081
 
+FORMS = layout.FORMS_DIR.removeprefix(f"{layout.TTHC_DIR}/")
 NEWS_SLUG_LENGTH = 70  # characters of the title kept in a new post's file name (and URL)
 
 
@@ -106,7 +107,7 @@ class SchemaForm:
             out.update(collapsed=False, fields=self.fields(items))
             first_text = next((k for k, v in items.get("properties", {}).items() if v.get("type") == "string"), None)
             if first_text:
-                out["summary"] = "{{fields.%s}}" % first_text
+                out["summary"] = f"{{{{fields.{first_text}}}}}"
         elif not free_text:
             # One input per item: a comma inside a step or a document name must stay in it.
             out["field"] = {"name": "item", "label": items.get("title", prop.get("title", "Mục")), **self.widget(items)}
@@ -134,7 +135,7 @@ def _pattern(prop: dict[str, Any]) -> list[str] | None:
     low, high = prop.get("minLength"), prop.get("maxLength")
     if low is None and high is None:
         return None
-    regex = r"^[\s\S]{%s,%s}$" % (low or 0, high or "")
+    regex = rf"^[\s\S]{{{low or 0},{high or ''}}}$"
     if high is None:
         return [regex, f"Cần ít nhất {low} ký tự"]
     return [regex, f"Cần từ {low or 0} đến {high} ký tự"]
@@ -148,11 +149,10 @@ def cms_config(settings: Settings, categories: TermIndex, fields: TermIndex) -> 
     """The whole Decap configuration (written as /admin/config.yml)."""
     choices = {"categories": term_options(categories), "fields": term_options(fields)}
     editor = settings.editor
-    port = editor.get("local_port", DEFAULT_LOCAL_PORT)
     backend: dict[str, Any] = {
         "name": "github",
-        "repo": editor.get("repo", "to-chuc/kho-noi-dung"),
-        "branch": editor.get("branch", "main"),
+        "repo": editor.repo,
+        "branch": editor.branch,
         "commit_messages": {
             "create": "Thêm {{collection}} “{{slug}}”",
             "update": "Sửa {{collection}} “{{slug}}”",
@@ -162,29 +162,29 @@ def cms_config(settings: Settings, categories: TermIndex, fields: TermIndex) -> 
         },
     }
     for key in ("base_url", "auth_endpoint"):
-        if editor.get(key):
-            backend[key] = editor[key]
+        if getattr(editor, key):
+            backend[key] = getattr(editor, key)
     no_preview = {"preview": False}  # the site's look is checked with `make edit`'s live preview instead
     post = SchemaForm("post", choices)
     return {
         "backend": backend,
         # Used only when the editor itself is opened from this machine (make edit).
-        "local_backend": {"url": f"http://{LOCAL_HOST}:{port}/api/v1", "allowed_hosts": [LOCAL_HOST]},
+        "local_backend": {"url": f"http://{LOCAL_HOST}:{editor.local_port}/api/v1", "allowed_hosts": [LOCAL_HOST]},
         "locale": "vi",
         "site_url": settings.site_url,
         "display_url": settings.site_url,
-        "logo_url": "../assets/logo.svg",
-        "media_folder": "content/media",
-        "public_folder": "/media",
+        "logo_url": "../" + layout.LOGO,
+        "media_folder": f"{layout.CONTENT}/{layout.MEDIA_DIR}",
+        "public_folder": "/" + layout.MEDIA.rstrip("/"),
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [
             {
                 "name": "tin-tuc", "label": "Tin tức", "label_singular": "tin bài",
                 "description": "Tin bài cải cách hành chính. Ngày đăng trong tương lai: tin tự đăng vào ngày đó.",
-                "folder": "content/news", "extension": "md", "format": "frontmatter", "create": True,
+                "folder": f"{layout.CONTENT}/{layout.NEWS_DIR}", "extension": "md", "format": "frontmatter", "create": True,
                 # content/news/<yyyy>/<yyyy-mm-dd>-<slug>.md, the layout the loader expects.
                 "path": "{{year}}/{{year}}-{{month}}-{{day}}-{{slug}}",
-                "slug": "{{slug | truncate(%d, '')}}" % NEWS_SLUG_LENGTH,
+                "slug": f"{{{{slug | truncate({NEWS_SLUG_LENGTH}, '')}}}}",
                 "media_folder": "", "public_folder": "",  # images sit beside the post
                 "identifier_field": "title",
                 "summary": "{{date | date('DD/MM/YYYY')}} – {{title}}",
@@ -197,18 +197,19 @@ def cms_config(settings: Settings, categories: TermIndex, fields: TermIndex) -> 
             {
                 "name": "thu-tuc", "label": "Thủ tục hành chính", "label_singular": "thủ tục",
                 "description": "Mỗi thủ tục một hồ sơ, theo thứ tự các phần trên Cổng Dịch vụ công quốc gia.",
-                "folder": "content/tthc", "extension": "yml", "format": "yml", "create": True,
-                "slug": "{{slug | truncate(%d, '')}}" % NEWS_SLUG_LENGTH,
+                "folder": f"{layout.CONTENT}/{layout.TTHC_DIR}", "extension": "yml", "format": "yml", "create": True,
+                "slug": f"{{{{slug | truncate({NEWS_SLUG_LENGTH}, '')}}}}",
                 "identifier_field": "name", "summary": "{{code}} {{name}}",
                 "sortable_fields": ["code", "name"],
-                "media_folder": "mau", "public_folder": "mau",  # form templates in content/tthc/mau/
+                # Form templates in content/tthc/mau/, relative to the records.
+                "media_folder": FORMS, "public_folder": FORMS,
                 "editor": no_preview,
                 "fields": SchemaForm("tthc", choices).fields(),
             },
             {
                 "name": "quyet-dinh", "label": "Quyết định công bố", "label_singular": "quyết định",
                 "description": "Quyết định công bố thủ tục mới, sửa đổi, thay thế, bãi bỏ; tạo nhật ký thay đổi.",
-                "folder": "content/tthc/quyet-dinh", "extension": "yml", "format": "yml", "create": True,
+                "folder": f"{layout.CONTENT}/{layout.DECISIONS_DIR}", "extension": "yml", "format": "yml", "create": True,
                 "slug": "{{number}}", "identifier_field": "number", "summary": "{{number}} – {{title}}",
                 "sortable_fields": ["signed", "number"],
                 "media_folder": "", "public_folder": "",  # the PDF sits beside the decision
@@ -218,9 +219,9 @@ def cms_config(settings: Settings, categories: TermIndex, fields: TermIndex) -> 
             {
                 "name": "cau-hinh", "label": "Danh mục và hỏi – đáp", "editor": no_preview,
                 "files": [
-                    _list_file("chuyen-muc", "Chuyên mục tin tức", "content/categories.yml", "categories", choices),
-                    _list_file("linh-vuc", "Lĩnh vực thủ tục", "content/linh-vuc.yml", "fields", choices),
-                    _list_file("hoi-dap", "Hỏi – đáp", "content/hoi-dap.yml", "qa", choices),
+                    _list_file("chuyen-muc", "Chuyên mục tin tức", f"{layout.CONTENT}/{layout.CATEGORIES_FILE}", "categories", choices),
+                    _list_file("linh-vuc", "Lĩnh vực thủ tục", f"{layout.CONTENT}/{layout.FIELDS_FILE}", "fields", choices),
+                    _list_file("hoi-dap", "Hỏi – đáp", f"{layout.CONTENT}/{layout.QA_FILE}", "qa", choices),
                 ],
             },
         ],

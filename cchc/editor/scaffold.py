@@ -16,6 +16,7 @@ from pathlib import Path
 
 from slugify import slugify
 
+from cchc.core import layout
 from cchc.core.schema import load_schema
 from cchc.core.text import nfc
 
@@ -54,7 +55,7 @@ def new_post(content_dir: Path, title: str, now: datetime, category: str, catego
     if not slug:
         raise ScaffoldError("tiêu đề cần có chữ, ví dụ: python -m cchc new tin \"Sở Y tế triển khai …\"")
     day = now.strftime("%Y-%m-%d")
-    path = content_dir / "news" / now.strftime("%Y") / f"{day}-{slug}.md"
+    path = content_dir / layout.NEWS_DIR / now.strftime("%Y") / f"{day}-{slug}.md"
     text = (
         "---\n"
         f"title: {_q(title)}\n"
@@ -107,7 +108,7 @@ def new_procedure(content_dir: Path, name: str, code: str | None, level: str, fi
         "legal_basis:\n  - {number: \"\", title: \"\", date: \"\", issuer: \"\"}\n"
         "online:\n  level: khong  # toan_trinh | mot_phan | khong\n"
     )
-    return NewFile(content_dir / "tthc" / f"{stem}.yml", text)
+    return NewFile(content_dir / layout.TTHC_DIR / f"{stem}.yml", text)
 
 
 def new_decision(content_dir: Path, number: str, issuer: str, now: datetime) -> NewFile:
@@ -129,4 +130,4 @@ def new_decision(content_dir: Path, number: str, issuer: str, now: datetime) -> 
         "    procedure: \"\"  # mã thủ tục\n"
         "    summary: \"\"\n"
     )
-    return NewFile(content_dir / "tthc" / "quyet-dinh" / f"{stem}.yml", text)
+    return NewFile(content_dir / layout.DECISIONS_DIR / f"{stem}.yml", text)

@@ -12,10 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cchc.editor.cms import DEFAULT_LOCAL_PORT, LOCAL_HOST
+from cchc.core.layout import NODE_MODULES
+from cchc.core.settings import EditorSettings
+from cchc.editor.cms import LOCAL_HOST
 
-ROOT = Path(__file__).resolve().parents[2]
-DECAP_SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
+DECAP_SERVER = NODE_MODULES / "decap-server" / "dist" / "index.js"
 
 
 def server_command(root: Path, port: int) -> tuple[list[str], dict[str, str]]:
@@ -30,7 +31,7 @@ def server_command(root: Path, port: int) -> tuple[list[str], dict[str, str]]:
     return ["node", str(DECAP_SERVER)], env
 
 
-def run_editor(root: Path, editor_port: int = DEFAULT_LOCAL_PORT, site_port: int = 8000) -> int:
+def run_editor(root: Path, editor_port: int = EditorSettings.local_port, site_port: int = 8000) -> int:
     if not DECAP_SERVER.is_file():
         print(f"Thiếu decap-server ({DECAP_SERVER}); chạy `make edit` để cài gói npm đã ghim.", file=sys.stderr)
         return 1

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from cchc.core.errors import ContentError
+from cchc.core.errors import FileErrors
 from cchc.news.model import Post
 
 # Inline links and images: [text](target "title") / ![alt](<target>)
@@ -23,13 +23,12 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", re.IGNORECASE)
 
 
-def resolve_links(post: Post, posts_by_path: dict[Path, Post]) -> tuple[str, list[ContentError]]:
-    """Return the body with post links rewritten, and errors for missing targets.
+def resolve_links(post: Post, posts_by_path: dict[Path, Post], errors: FileErrors) -> str:
+    """Return the body with post links rewritten; record an error for each missing target.
 
     ``posts_by_path`` holds the posts published in this build: a link to a
     draft or to a post scheduled later would be a dead link today.
     """
-    errors: list[ContentError] = []
     out_lines = []
     in_fence = False
     for offset, line in enumerate(post.body.split("\n")):
@@ -52,17 +51,12 @@ def resolve_links(post: Post, posts_by_path: dict[Path, Post]) -> tuple[str, lis
                 relative = posixpath.relpath(other.src_uri, posixpath.dirname(post.src_uri))
                 return match.group(1) + relative + anchor
             if resolved.suffix.lower() == ".md" and resolved.is_file():
-                errors.append(ContentError(
-                    post.source, line_no, "liên kết",
-                    f"“{file_part}” không phải một tin bài đã đăng (bản nháp, hẹn đăng sau, hoặc nằm ngoài content/news/)",
-                ))
+                errors.at("liên kết", f"“{file_part}” không phải một tin bài đã đăng (bản nháp, hẹn đăng sau, "
+                                      "hoặc nằm ngoài content/news/)", line=line_no)
             elif not resolved.is_file():
-                errors.append(ContentError(
-                    post.source, line_no, "liên kết",
-                    f"không tìm thấy tệp “{file_part}” mà nội dung liên kết tới; "
-                    "đặt tệp cạnh tin bài (hoặc trong content/media/) hoặc sửa đường dẫn",
-                ))
+                errors.at("liên kết", f"không tìm thấy tệp “{file_part}” mà nội dung liên kết tới; "
+                                      "đặt tệp cạnh tin bài (hoặc trong content/media/) hoặc sửa đường dẫn", line=line_no)
             return match.group(0)
 
         out_lines.append(_LINK.sub(replace, line))
-    return "\n".join(out_lines), errors
+    return "\n".join(out_lines)

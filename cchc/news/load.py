@@ -1,22 +1,24 @@
-"""News posts: content/news/<yyyy>/<yyyy-mm-dd>-<slug>.md with YAML front matter."""
+"""News posts: content/news/<yyyy>/<yyyy-mm-dd>-<slug>.md with YAML front matter; the Q&A file."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from cchc.core import schema
-from cchc.core.terms import TermIndex
+from cchc.core import layout, schema
 from cchc.core.dates import DateError, parse_datetime
-from cchc.core.errors import ContentError, display_path
-from cchc.core.files import read_text, walk
+from cchc.core.errors import ContentError, FileErrors, Report, display_path, dotted
+from cchc.core.files import Asset, read_text, walk
 from cchc.core.html_policy import check_markdown_html
-from cchc.news.model import Asset, Post
+from cchc.core.settings import Settings
+from cchc.core.terms import TermIndex, load_terms
 from cchc.core.text import make_slug
-from cchc.core.yamlsafe import YamlDoc, load_yaml
+from cchc.core.yamlsafe import load_yaml
+from cchc.news.links import resolve_links
+from cchc.news.model import Category, News, Post, QAItem
 
 FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<rest>.+)\.md$")
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -24,14 +26,33 @@ _EXIF_ORIENTATION = 0x0112
 NAME_HINT = "tên tệp phải có dạng yyyy-mm-dd-ten-bai.md, ví dụ 2024-03-07-hoi-nghi-cchc.md"
 
 
-def published_uri(path: Path, content_dir: Path) -> str | None:
-    """Where a content file is published: news/ → tin-tuc/, media/ → media/."""
-    relative = path.relative_to(content_dir).as_posix()
-    if relative.startswith("news/"):
-        return "tin-tuc/" + relative[len("news/"):]
-    if relative.startswith("media/"):
-        return relative
-    return None
+def load_news(settings: Settings, now: datetime, preview: bool, report: Report) -> tuple[News, list[Asset]]:
+    """Categories, posts and Q&A; errors go to ``report``.
+
+    ``preview`` (``mkdocs serve``) also publishes drafts and scheduled posts,
+    which templates mark as such.
+    """
+    content_dir, root = settings.content_dir, settings.root
+    categories = load_terms(content_dir / layout.CATEGORIES_FILE, root, "categories", "categories", Category, report)
+    report.raise_if_any()  # every post would fail on its category: report the cause only
+    loader = PostLoader(content_dir, root, categories, now, settings.embed_hosts, report)
+    posts, assets = loader.load_all()
+    qa = load_qa(content_dir / layout.QA_FILE, root, settings.embed_hosts, report)
+    visible = sorted((p for p in posts if preview or not (p.draft or p.scheduled)), key=lambda p: p.sort_key)
+    _resolve_links(posts, visible, report)
+    return News(categories, visible, qa, hidden=len(posts) - len(visible)), assets
+
+
+def _resolve_links(posts: list[Post], visible: list[Post], report: Report) -> None:
+    # A published post may only link to published posts; a draft may link
+    # to anything that exists, since it is not built.
+    where = [(post.abs_path.resolve(), post) for post in posts]  # resolve() asks the disk: once a post
+    shown = {id(post) for post in visible}
+    published = {path: post for path, post in where if id(post) in shown}
+    loaded = dict(where)
+    for path, post in where:
+        targets = published if path in published else loaded
+        post.body = resolve_links(post, targets, report.file(post.source))
 
 
 def split_front_matter(text: str, source: str) -> tuple[str, str, int]:
@@ -50,37 +71,34 @@ def split_front_matter(text: str, source: str) -> tuple[str, str, int]:
 
 
 class PostLoader:
-    """Loads and validates every post; collects all errors instead of stopping."""
+    """Loads and validates every post; records every error and goes on."""
 
-    def __init__(self, content_dir: Path, root: Path, categories: TermIndex, now: datetime,
-                 embed_hosts: frozenset[str] = frozenset()):
+    def __init__(self, content_dir: Path, root: Path, categories: TermIndex[Category], now: datetime,
+                 embed_hosts: frozenset[str], report: Report):
         self.content_dir, self.root, self.categories, self.now = content_dir, root, categories, now
-        self.embed_hosts = embed_hosts
+        self.embed_hosts, self.report = embed_hosts, report
         self.post_schema = schema.load_schema("post")
-        self.errors: list[ContentError] = []
 
     def load_all(self) -> tuple[list[Post], list[Asset]]:
         posts, assets = [], []
-        for path, _ in walk(self.content_dir / "news"):
+        for path, relative in walk(self.content_dir / layout.NEWS_DIR):
             if path.suffix.lower() != ".md":
-                assets.append(Asset(published_uri(path, self.content_dir), path))
+                assets.append(Asset(layout.published_uri(PurePosixPath(layout.NEWS_DIR, relative)), path))
                 continue
             try:
-                posts.append(self.load(path))
+                post = self.load(path)
             except ContentError as error:
-                self.errors.append(error)
-            except _Invalid:
-                pass
+                self.report.add(error)
+                continue
+            if post is not None:
+                posts.append(post)
         self._check_unique(posts)
         return posts, assets
 
-    def _fail(self, errors: list[ContentError]) -> None:
-        self.errors.extend(errors)
-        raise _Invalid
-
-    def load(self, path: Path) -> Post:
+    def load(self, path: Path) -> Post | None:
+        """The post in ``path``, or None when its errors are recorded; raises ContentError if unreadable."""
         source = display_path(path, self.root)
-        relative = path.relative_to(self.content_dir / "news")
+        relative = path.relative_to(self.content_dir / layout.NEWS_DIR)
         year_dir = relative.parts[0] if len(relative.parts) == 2 else None
         if not year_dir or not re.fullmatch(r"\d{4}", year_dir):
             raise ContentError(
@@ -88,9 +106,7 @@ class PostLoader:
                 "tin bài phải nằm ngay trong thư mục năm, ví dụ content/news/2024/2024-03-07-ten-bai.md",
             )
         name = FILE_NAME.match(path.name)
-        if not name:
-            raise ContentError(source, None, "tên tệp", NAME_HINT)
-        slug = make_slug(name["rest"])
+        slug = make_slug(name["rest"]) if name else ""
         if not slug:
             raise ContentError(source, None, "tên tệp", NAME_HINT)
 
@@ -98,35 +114,30 @@ class PostLoader:
         doc = load_yaml(front, source, first_line=2)
         if not isinstance(doc.data, dict):
             raise ContentError(source, 2, "", "phần đầu phải là các dòng “tên_trường: giá trị”")
+        errors = self.report.file(source, doc)
         data = schema.restore_text(doc.data, self.post_schema, doc)
-        errors = schema.validate(data, "post", doc, source)
-        if errors:
-            self._fail(errors)
+        if not schema.validate(data, "post", errors):
+            return None
 
-        date = self._date(data, "date", doc, source)
-        updated = self._date(data, "updated", doc, source) if "updated" in data else None
-        if updated and updated < date:
-            self._fail([ContentError(source, doc.line_of(("updated",)), "updated",
-                                     "ngày cập nhật không thể trước ngày đăng")])
-        if str(date.year) != year_dir:
-            self._fail([ContentError(
-                source, doc.line_of(("date",)), "date",
-                f"năm của ngày đăng ({date.year}) khác thư mục năm ({year_dir}); "
-                f"sửa ngày hoặc chuyển tệp sang content/news/{date.year}/",
-            )])
+        date = _date(data, "date", errors)
+        updated = _date(data, "updated", errors) if "updated" in data else None
+        if date and updated and updated < date:
+            errors.at(("updated",), "ngày cập nhật không thể trước ngày đăng")
+        if date and str(date.year) != year_dir:
+            errors.at(("date",), f"năm của ngày đăng ({date.year}) khác thư mục năm ({year_dir}); "
+                                 f"sửa ngày hoặc chuyển tệp sang content/news/{date.year}/")
         category = self.categories.find(data["category"])
         if category is None:
-            self._fail([ContentError(
-                source, doc.line_of(("category",)), "category",
-                f"không có chuyên mục “{data['category']}”; dùng một trong: {self.categories.slugs()}",
-            )])
+            errors.at(("category",), f"không có chuyên mục “{data['category']}”; dùng một trong: "
+                                     f"{self.categories.slugs()}")
         if not body.strip():
-            self._fail([ContentError(source, body_line - 1, "nội dung", "tin bài chưa có nội dung sau phần đầu")])
-        unsafe = check_markdown_html(body, source, body_line, "nội dung", self.embed_hosts)
-        if unsafe:
-            self._fail(unsafe)
-
-        image_uri, image_path, image_size = self._image(path, data, doc, source)
+            errors.at("nội dung", "tin bài chưa có nội dung sau phần đầu", line=body_line - 1)
+        else:
+            check_markdown_html(body, body_line, "nội dung", self.embed_hosts, errors)
+        image = self._image(path, data, errors)
+        if errors:
+            return None
+        image_uri, image_path, image_size = image
         return Post(
             source=source,
             abs_path=path,
@@ -149,26 +160,20 @@ class PostLoader:
             scheduled=date > self.now,
         )
 
-    def _date(self, data: dict, key: str, doc: YamlDoc, source: str) -> datetime:
-        try:
-            return parse_datetime(data[key])
-        except DateError as error:
-            self._fail([ContentError(source, doc.line_of((key,)), key, str(error))])
-
-    def _image(self, path: Path, data: dict, doc: YamlDoc, source: str) -> tuple[str | None, Path | None, tuple | None]:
+    def _image(self, path: Path, data: dict, errors: FileErrors) -> tuple[str | None, Path | None, tuple | None]:
         if "image" not in data:
             return None, None, None
         target = (path.parent / data["image"]).resolve()
-        line = doc.line_of(("image",))
+        content_dir = self.content_dir.resolve()
         uri = None
-        if target.is_relative_to(self.content_dir.resolve()):
-            uri = published_uri(target, self.content_dir.resolve())
+        if target.is_relative_to(content_dir):
+            uri = layout.published_uri(PurePosixPath(target.relative_to(content_dir).as_posix()))
         if uri is None:
-            self._fail([ContentError(source, line, "image",
-                                     "ảnh phải nằm cạnh tin bài hoặc trong thư mục content/media/")])
+            errors.at(("image",), "ảnh phải nằm cạnh tin bài hoặc trong thư mục content/media/")
+            return None, None, None
         if not target.is_file():
-            self._fail([ContentError(source, line, "image",
-                                     f"không tìm thấy tệp ảnh “{data['image']}” (tìm ở {display_path(target, self.root)})")])
+            errors.at(("image",), f"không tìm thấy tệp ảnh “{data['image']}” (tìm ở {display_path(target, self.root)})")
+            return None, None, None
         try:
             with Image.open(target) as picture:  # reads the header only
                 size = picture.size
@@ -176,8 +181,8 @@ class PostLoader:
                 if picture.getexif().get(_EXIF_ORIENTATION) in (5, 6, 7, 8):
                     size = size[::-1]
         except (OSError, Image.DecompressionBombError):
-            self._fail([ContentError(source, line, "image",
-                                     f"tệp “{data['image']}” không phải ảnh JPEG, PNG hay WebP đọc được")])
+            errors.at(("image",), f"tệp “{data['image']}” không phải ảnh JPEG, PNG hay WebP đọc được")
+            return None, None, None
         return uri, target, size
 
     def _check_unique(self, posts: list[Post]) -> None:
@@ -185,14 +190,16 @@ class PostLoader:
         for post in posts:
             other = seen.setdefault((post.year, post.slug), post)
             if other is not post:
-                self.errors.append(ContentError(
-                    post.source, None, "tên tệp",
-                    f"trùng đường dẫn /{post.url} với {other.source}; đổi phần tên sau ngày của một trong hai tệp",
-                ))
+                self.report.file(post.source).at(
+                    "tên tệp", f"trùng đường dẫn /{post.url} với {other.source}; đổi phần tên sau ngày của một trong hai tệp")
 
 
-class _Invalid(Exception):
-    """A post whose errors are already recorded."""
+def _date(data: dict, key: str, errors: FileErrors) -> datetime | None:
+    try:
+        return parse_datetime(data[key])
+    except DateError as error:
+        errors.at((key,), str(error))
+        return None
 
 
 def _tags(value: list[str] | str) -> list[str]:
@@ -202,3 +209,28 @@ def _tags(value: list[str] | str) -> list[str]:
         if item.strip():
             seen.setdefault(" ".join(item.split()), None)
     return list(seen)
+
+
+def load_qa(path: Path, root: Path, embed_hosts: frozenset[str], report: Report) -> list[QAItem]:
+    """Questions and answers (hỏi – đáp) from content/hoi-dap.yml, which may be absent."""
+    if not path.is_file():
+        return []
+    source = display_path(path, root)
+    try:
+        doc = load_yaml(read_text(path, source), source)
+    except ContentError as error:
+        report.add(error)
+        return []
+    errors = report.file(source, doc)
+    data = schema.restore_text(doc.data or {"questions": []}, schema.load_schema("qa"), doc)
+    if not schema.validate(data, "qa", errors):
+        return []
+    for index, item in enumerate(data["questions"]):
+        at = ("questions", index, "answer")
+        line = doc.line_of(at)
+        if "\n" in doc.raw.get(at, ""):
+            line += 1  # a block scalar (answer: |) starts on the next line
+        check_markdown_html(item["answer"], line, dotted(at), embed_hosts, errors)
+    if errors:
+        return []
+    return [QAItem(i["question"].strip(), i["answer"].strip(), i.get("topic", "").strip()) for i in data["questions"]]

@@ -1,34 +1,25 @@
-"""The content model: plain data, no I/O, no MkDocs."""
+"""The news model: categories, posts, questions and answers. Plain data, no I/O, no MkDocs."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from cchc.core import layout
 from cchc.core.dates import format_date
-from cchc.render.images import thumbnail_size, thumbnail_uri
+from cchc.core.terms import Term, TermIndex
+from cchc.render.images import Thumbnail, thumbnail_size, thumbnail_uri
 
 
 @dataclass(frozen=True)
-class Category:
-    name: str
-    slug: str
-    description: str = ""
-    order: int = 0
+class Category(Term):
+    """A news category (chuyên mục), from content/categories.yml."""
 
     @property
     def url(self) -> str:
-        return f"chuyen-muc/{self.slug}/"
-
-
-@dataclass(frozen=True)
-class Field(Category):
-    """A procedure field (lĩnh vực)."""
-
-    @property
-    def url(self) -> str:
-        return f"tthc/linh-vuc/{self.slug}/"
+        return layout.category_url(self.slug)
 
 
 @dataclass
@@ -55,13 +46,11 @@ class Post:
 
     @property
     def url(self) -> str:
-        return f"tin-tuc/{self.year}/{self.slug}/"
+        return layout.post_url(self.year, self.slug)
 
     @property
     def src_uri(self) -> str:
-        # Mirrors content/news/<yyyy>/: relative links from the post body to
-        # files beside it resolve exactly as they do in the content tree.
-        return f"tin-tuc/{self.year}/{self.slug}.md"
+        return layout.leaf_source(self.url)
 
     @property
     def thumbnail(self) -> str | None:
@@ -88,9 +77,26 @@ class QAItem:
     topic: str = ""
 
 
-@dataclass(frozen=True)
-class Asset:
-    """A file from the content tree published at a stable URL."""
+@dataclass
+class News:
+    """Everything news: what is published, and the lists pages are made from."""
 
-    src_uri: str
-    abs_path: Path
+    categories: TermIndex[Category]
+    posts: list[Post]  # what gets published, newest first
+    qa: list[QAItem] = field(default_factory=list)
+    hidden: int = 0  # drafts and scheduled posts held back
+    by_category: dict[str, list[Post]] = field(init=False)
+    by_year: dict[int, list[Post]] = field(init=False)
+    thumbnails: list[Thumbnail] = field(init=False)
+
+    def __post_init__(self) -> None:
+        by_category, by_year = defaultdict(list), defaultdict(list)
+        for post in self.posts:  # already newest first, so groups are too
+            by_category[post.category.slug].append(post)
+            by_year[post.year].append(post)
+        self.by_category = {c.slug: by_category.get(c.slug, []) for c in self.categories}
+        self.by_year = dict(sorted(by_year.items(), reverse=True))
+        # One thumbnail per image, however many posts share it.
+        thumbs = {p.thumbnail: Thumbnail(p.thumbnail, p.image_path, p.thumbnail_size)
+                  for p in self.posts if p.image}
+        self.thumbnails = [thumbs[uri] for uri in sorted(thumbs)]

@@ -1,4 +1,4 @@
-"""News pages: posts, the news index, categories, year archives, Q&A."""
+"""News pages: posts, the news index, categories, year archives, questions and answers."""
 
 from __future__ import annotations
 
@@ -6,65 +6,62 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from cchc.render.cards import Card
-from cchc.site.content import Content
-from cchc.news.model import Post
-from cchc.page.spec import PageSpec
+from cchc.core import layout
+from cchc.core.settings import Settings
+from cchc.news.model import Category, News, Post
 from cchc.page.pagination import paginate
-from cchc.page.share import HOME, Share, card_url, with_card
-from cchc.page.site_share import SITE_CARD_URL, site_share
-from cchc.page.structured_data import breadcrumbs, news_article
+from cchc.page.share import HOME, SITE_CARD_URL, Crumbs, Share, site_share, with_card
+from cchc.page.spec import PageSpec
+from cchc.page.structured_data import breadcrumbs, organization
+from cchc.render.cards import Card
 
-NEWS_BASE = "tin-tuc/"
 RELATED_COUNT = 3
-HOME_CHANGES = 5
+NEWS_CRUMB = ("Tin tức", layout.NEWS)
+QA_DESCRIPTION = "Giải đáp những câu hỏi thường gặp về thủ tục hành chính và dịch vụ công trực tuyến."
 
 
-NEWS_CRUMB = ("Tin tức", NEWS_BASE)
-
-
-def plan_news_pages(content: Content) -> list[PageSpec]:
-    settings = content.settings
-    specs = list(_post_pages(content))
+def plan(news: News, settings: Settings) -> list[PageSpec]:
+    specs = [_post_page(news, index, settings) for index in range(len(news.posts))]
     specs += _listing(
-        content, NEWS_BASE, "Tin tức", content.posts, settings.per_page, kind="news",
-        description="Tin hoạt động cải cách hành chính của " + settings.department["name"] + ".",
-        in_nav=True, years=list(content.by_year), crumbs=(NEWS_CRUMB,),
+        settings, layout.NEWS, "Tin tức", news.posts, settings.per_page, kind="news",
+        description=f"Tin hoạt động cải cách hành chính của {settings.department.name}.",
+        in_nav=True, years=list(news.by_year), crumbs=(NEWS_CRUMB,),
     )
-    for category in content.categories:
-        card = Card(title=category.name, eyebrow="Chuyên mục tin", footer=settings.department["name"],
-                    detail=category.description)
+    for category in news.categories:
+        specs += _category_pages(news, category, settings)
+    for year, posts in news.by_year.items():
+        url = layout.year_url(year)
         specs += _listing(
-            content, category.url, category.name, content.by_category[category.slug], settings.per_page,
-            kind="category", category=category, description=category.description, card=card,
-            crumbs=(NEWS_CRUMB, (category.name, category.url)),
-            feed=(f"Tin {category.name}", category_feed_url(category)),
+            settings, url, f"Tin tức năm {year}", posts, settings.archive_per_page,
+            kind="archive", year=year, years=list(news.by_year),
+            description=f"Tất cả tin bài đăng trong năm {year}.", crumbs=(NEWS_CRUMB, (str(year), url)),
         )
-    for year, posts in content.by_year.items():
-        specs += _listing(
-            content, f"{NEWS_BASE}{year}/", f"Tin tức năm {year}", posts, settings.archive_per_page,
-            kind="archive", year=year, years=list(content.by_year),
-            description=f"Tất cả tin bài đăng trong năm {year}.",
-            crumbs=(NEWS_CRUMB, (str(year), f"{NEWS_BASE}{year}/")),
-        )
-    specs.append(_qa_page(content))
+    specs.append(_qa_page(news, settings))
     return specs
 
 
-def category_feed_url(category) -> str:
-    return f"{category.url}feed.xml"
+def _post_page(news: News, index: int, settings: Settings) -> PageSpec:
+    posts, post = news.posts, news.posts[index]
+    return PageSpec(
+        src_uri=post.src_uri,
+        title=post.title,
+        template="post.html",
+        searchable=True,
+        reusable_render=True,
+        markdown=post.body,
+        description=post.summary,
+        share=_post_share(post, settings),
+        context={
+            "post": post,
+            # Newest first: the newer post precedes this one in the list.
+            "newer": posts[index - 1] if index > 0 else None,
+            "older": posts[index + 1] if index + 1 < len(posts) else None,
+            "related": _related(post, news.by_category[post.category.slug]),
+        },
+    )
 
 
-def home_context(content: Content) -> dict[str, Any]:
-    return {
-        "latest": content.posts[: content.settings.home_count],
-        "categories": [(c, len(content.by_category[c.slug])) for c in content.categories],
-        "years": list(content.by_year),
-        "changes": content.changes[:HOME_CHANGES],
-    }
-
-
-def _post_share(post: Post, settings) -> Share:
+def _post_share(post: Post, settings: Settings) -> Share:
     crumbs = (HOME, NEWS_CRUMB, (post.category.name, post.category.url), (post.title, post.url))
     common = dict(title=post.title, description=post.summary, og_type="article", published=post.date,
                   modified=post.updated or post.date, section=post.category.name, breadcrumbs=crumbs)
@@ -73,33 +70,31 @@ def _post_share(post: Post, settings) -> Share:
                       image_type="image/png" if post.image.endswith(".png") else
                       "image/webp" if post.image.endswith(".webp") else "image/jpeg", **common)
     else:
-        card = Card(title=post.title, eyebrow=post.category.name, footer=settings.department["name"],
+        card = Card(title=post.title, eyebrow=post.category.name, footer=settings.department.name,
                     detail=post.date_vn)
         share = with_card(post.url, card, **common)
     return replace(share, structured=(news_article(post, settings, share.image), breadcrumbs(crumbs, settings)))
 
 
-def _post_pages(content: Content):
-    posts = content.posts
-    for index, post in enumerate(posts):
-        siblings = content.by_category[post.category.slug]
-        yield PageSpec(
-            src_uri=post.src_uri,
-            title=post.title,
-            template="post.html",
-            searchable=True,
-            reusable_render=True,
-            markdown=post.body,
-            description=post.summary,
-            share=_post_share(post, content.settings),
-            context={
-                "post": post,
-                # Newest first: the newer post precedes this one in the list.
-                "newer": posts[index - 1] if index > 0 else None,
-                "older": posts[index + 1] if index + 1 < len(posts) else None,
-                "related": _related(post, siblings),
-            },
-        )
+def news_article(post: Post, settings: Settings, image: str) -> dict[str, Any]:
+    """The post as schema.org's NewsArticle."""
+    site = settings.site
+    publisher = organization(settings)
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": post.title,
+        "description": post.summary,
+        "datePublished": post.date.isoformat(),
+        "dateModified": (post.updated or post.date).isoformat(),
+        "image": [site + image],
+        "articleSection": post.category.name,
+        "keywords": post.tags,
+        "inLanguage": "vi",
+        "mainEntityOfPage": site + post.url,
+        "author": {"@type": "Organization", "name": post.author or publisher["name"]},
+        "publisher": {key: publisher[key] for key in ("@type", "name", "url", "logo")},
+    }
 
 
 def _related(post: Post, siblings: list[Post]) -> list[Post]:
@@ -114,16 +109,26 @@ def _related(post: Post, siblings: list[Post]) -> list[Post]:
     return out
 
 
-def _listing(content: Content, base: str, title: str, posts: list[Post], per_page: int, *, kind: str,
+def _category_pages(news: News, category: Category, settings: Settings) -> list[PageSpec]:
+    card = Card(title=category.name, eyebrow="Chuyên mục tin", footer=settings.department.name,
+                detail=category.description)
+    return _listing(
+        settings, category.url, category.name, news.by_category[category.slug], settings.per_page,
+        kind="category", category=category, description=category.description, card=card,
+        crumbs=(NEWS_CRUMB, (category.name, category.url)),
+        feed=(f"Tin {category.name}", layout.feed_url(category.url)),
+    )
+
+
+def _listing(settings: Settings, base: str, title: str, posts: list[Post], per_page: int, *, kind: str,
              description: str = "", in_nav: bool = False, card: Card | None = None,
-             crumbs: tuple = (), feed: tuple[str, str] | None = None, **extra: Any) -> list[PageSpec]:
-    settings = content.settings
+             crumbs: Crumbs = (), feed: tuple[str, str] | None = None, **extra: Any) -> list[PageSpec]:
     specs = []
     for pager in paginate(base, posts, per_page):
         page_title = title if pager.number == 1 else f"{title} – trang {pager.number}"
         # Every page of a listing shares the first page's card.
         share = site_share(settings, pager.url, page_title, description or title, crumbs,
-                           image=card_url(base) if card else SITE_CARD_URL)
+                           image=layout.card_url(base) if card else SITE_CARD_URL)
         if card and pager.number == 1:
             share = replace(share, card=card)
         specs.append(PageSpec(
@@ -146,9 +151,9 @@ def _escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _qa_page(content: Content) -> PageSpec:
+def _qa_page(news: News, settings: Settings) -> PageSpec:
     topics: dict[str, list] = {}
-    for item in content.qa:
+    for item in news.qa:
         topics.setdefault(item.topic or "Câu hỏi khác", []).append(item)
     parts = []
     for topic, items in topics.items():
@@ -159,15 +164,13 @@ def _qa_page(content: Content) -> PageSpec:
     if not parts:
         parts.append("Chưa có câu hỏi nào.\n")
     return PageSpec(
-        src_uri="hoi-dap/index.md",
+        src_uri=layout.index_source(layout.QA),
         title="Hỏi – đáp",
         template="qa.html",
         searchable=True,
         markdown="\n".join(parts),
-        description="Giải đáp những câu hỏi thường gặp về thủ tục hành chính và dịch vụ công trực tuyến.",
+        description=QA_DESCRIPTION,
         in_nav=True,
-        share=site_share(content.settings, "hoi-dap/", "Hỏi – đáp",
-                         "Giải đáp những câu hỏi thường gặp về thủ tục hành chính và dịch vụ công trực tuyến.",
-                         (("Hỏi – đáp", "hoi-dap/"),)),
-        context={"count": len(content.qa)},
+        share=site_share(settings, layout.QA, "Hỏi – đáp", QA_DESCRIPTION, (("Hỏi – đáp", layout.QA),)),
+        context={"count": len(news.qa)},
     )

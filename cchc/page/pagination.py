@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, Sequence, TypeVar
+from typing import Generic, TypeVar
+
+from cchc.core import layout
 
 T = TypeVar("T")
 
@@ -17,7 +20,7 @@ class Pager(Generic[T]):
     total: int  # items over all pages
 
     def url_of(self, number: int) -> str:
-        return self.base if number == 1 else f"{self.base}trang/{number}/"
+        return layout.paged_url(self.base, number)
 
     @property
     def url(self) -> str:
@@ -26,7 +29,7 @@ class Pager(Generic[T]):
     @property
     def src_uri(self) -> str:
         # "trang/2.md" is served at "trang/2/" with use_directory_urls.
-        return f"{self.base}index.md" if self.number == 1 else f"{self.base}trang/{self.number}.md"
+        return layout.index_source(self.base) if self.number == 1 else layout.leaf_source(self.url)
 
     @property
     def previous_url(self) -> str | None:

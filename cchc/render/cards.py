@@ -13,7 +13,7 @@ import io
 import json
 import os
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -44,7 +44,7 @@ class Card:
         return key(_VERSION, json.dumps(asdict(self), ensure_ascii=False, sort_keys=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font(weight: str, size: int) -> ImageFont.FreeTypeFont:
     spec = importlib.util.find_spec("font_source_sans_pro")
     folder = Path(spec.origin).parent / "files"

@@ -15,17 +15,18 @@ import re
 import shutil
 import subprocess
 import tempfile
-from functools import lru_cache
+from functools import cache
 from html import unescape
 from pathlib import Path
+
+from cchc.core.layout import NODE_MODULES
 
 try:
     import fcntl
 except ImportError:  # not on Windows; the pipe keeps its default size there
     fcntl = None
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGEFIND_API = ROOT / "node_modules" / "pagefind" / "lib" / "index.js"
+PAGEFIND_API = NODE_MODULES / "pagefind" / "lib" / "index.js"
 FEED = Path(__file__).resolve().parent / "pagefind_feed.mjs"
 BODY = "data-pagefind-body"
 IGNORE = "data-pagefind-ignore"
@@ -121,7 +122,7 @@ def _body_tag(html: str) -> re.Match | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _same_tag(tag: str) -> re.Pattern:
     """Opening and closing tags named ``tag``; comments, scripts and styles are skipped whole."""
     return re.compile(rf"{_SKIPPED}|<(/?){tag}\b{_ATTRS}>", re.S | re.I)
@@ -158,7 +159,7 @@ class LiveIndex:
         if not PAGEFIND_API.exists() or shutil.which("node") is None:
             raise SearchIndexError("thiếu Pagefind để tạo chỉ mục tìm kiếm; hãy chạy `make build` "
                                    "(lệnh này tự cài Pagefind từ npm)")
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish() or abort()
         self._process = subprocess.Popen(
             ["node", str(FEED), str(site_dir / "pagefind")],
             stdin=subprocess.PIPE, stdout=self._log, stderr=self._log,
@@ -205,10 +206,8 @@ class LiveIndex:
         """No more searchable pages: Pagefind starts writing while the rest of the site builds."""
         if not self._closed:
             self._closed = True
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 self._process.stdin.close()
-            except (BrokenPipeError, OSError):
-                pass
 
     def finish(self) -> None:
         """Write the index; raise SearchIndexError with Pagefind's reasons if it failed."""

@@ -1,30 +1,39 @@
-"""Everything the content produces: pages (news, procedures, changelog) and files."""
+"""Everything the content produces: pages, files and share cards, each domain planning its own.
+
+Pelican's two phases: the content is loaded whole first (cchc.site.content),
+then every planner below turns it into pages; the MkDocs hooks only hand
+them over. Searchable pages come first (see PageSpec.searchable).
+"""
 
 from __future__ import annotations
 
-from cchc.tthc.changelog import plan_changelog_pages
-from cchc.site.content import Content
-from cchc.render.cards import Card
-from cchc.news.feeds import CHANGELOG_FEED, NEWS_FEED, changelog_atom, news_rss
-from cchc.tthc.export import data_files
-from cchc.news.pages import category_feed_url, home_context, plan_news_pages
-from cchc.page.spec import PageSpec
-from cchc.site.search import plan_search_page
-from cchc.page.share import Share
-from cchc.page.site_share import SITE_CARD_URL, site_card, site_share
-from cchc.tthc.pages import plan_procedure_pages
+from typing import Any
 
-__all__ = ["PageSpec", "docs_share", "home_context", "plan_cards", "plan_files", "plan_pages"]
+from cchc.news import feeds, pages as news_pages
+from cchc.page.share import SITE_CARD_URL, Share, site_card, site_share
+from cchc.page.spec import PageSpec
+from cchc.render.cards import Card
+from cchc.site import search
+from cchc.site.content import Content
+from cchc.tthc import changelog, export, pages as tthc_pages
+from cchc.core import layout
+
+HOME_CHANGES = 5  # procedure changes listed on the home page
+
+
+def plan_pages(content: Content) -> list[PageSpec]:
+    settings = content.settings
+    specs = [*news_pages.plan(content.news, settings), *tthc_pages.plan(content.tthc, settings),
+             *changelog.plan(content.tthc, settings), search.plan(content)]
+    return sorted(specs, key=lambda spec: not spec.searchable)  # stable
 
 
 def plan_files(content: Content) -> dict[str, bytes]:
-    """Generated non-page files: src_uri → bytes (open data, feeds)."""
-    files = {**data_files(content), CHANGELOG_FEED: changelog_atom(content),
-             NEWS_FEED: news_rss(content, content.posts, "Tin tức", "tin-tuc/", NEWS_FEED)}
-    for category in content.categories:
-        url = category_feed_url(category)
-        files[url] = news_rss(content, content.by_category[category.slug], f"Tin {category.name}", category.url, url)
-    return files
+    """Generated files that are not pages: src_uri → bytes (open data, feeds)."""
+    settings = content.settings
+    return {**export.data_files(content.tthc, settings),
+            layout.CHANGELOG_FEED: changelog.atom(content.tthc, settings),
+            **feeds.files(content.news, settings)}
 
 
 def plan_cards(content: Content, specs: list[PageSpec]) -> dict[str, Card]:
@@ -36,14 +45,18 @@ def plan_cards(content: Content, specs: list[PageSpec]) -> dict[str, Card]:
     return cards
 
 
+def home_context(content: Content) -> dict[str, Any]:
+    """What overrides/home.html shows besides docs/index.md."""
+    news = content.news
+    return {
+        "latest": news.posts[: content.settings.home_count],
+        "categories": [(c, len(news.by_category[c.slug])) for c in news.categories],
+        "years": list(news.by_year),
+        "changes": content.tthc.changes[:HOME_CHANGES],
+    }
+
+
 def docs_share(content: Content, url: str, title: str, description: str) -> Share:
     """Pages written in docs/ (home, contact) share the site card."""
-    crumbs = () if url == "" else ((title, url),)
+    crumbs = () if url == layout.HOME else ((title, url),)
     return site_share(content.settings, url, title, description, crumbs)
-
-
-def plan_pages(content: Content) -> list[PageSpec]:
-    specs = (plan_news_pages(content) + plan_procedure_pages(content) + plan_changelog_pages(content)
-             + [plan_search_page(content)])
-    # Searchable pages first (stable): see PageSpec.searchable.
-    return sorted(specs, key=lambda spec: not spec.searchable)

@@ -1,88 +1,84 @@
-"""The public changelog: /tthc/thay-doi/, per year, and one page per decision."""
+"""The public changelog: /tthc/thay-doi/, per year, one page per decision, and its Atom feed."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
-from cchc.render.cards import Card
-from cchc.site.content import Content
-from cchc.page.spec import PageSpec
-from cchc.page.share import HOME, card_url, with_card
-from cchc.page.site_share import site_share
-from cchc.page.structured_data import breadcrumbs
-from cchc.tthc.pages import TTHC_CRUMB
-from cchc.tthc.model import CHANGE_TYPES, Change, Decision
+from feedgen.feed import FeedGenerator
 
-BASE = "tthc/thay-doi/"
+from cchc.core import layout
+from cchc.core.dates import EPOCH, format_date
+from cchc.core.settings import Settings
+from cchc.page.share import HOME, site_share, with_card
+from cchc.page.spec import PageSpec
+from cchc.page.structured_data import breadcrumbs
+from cchc.render.cards import Card
+from cchc.tthc.model import CHANGE_TYPES, Catalogue, Decision, count_kinds
+from cchc.tthc.pages import TTHC_CRUMB
+
 # The main page lists the newest decisions up to this many changes; every
 # change stays on its year page, so a long history never makes a huge page.
 MAIN_PAGE_CHANGES = 300
+FEED_ENTRIES = 200  # newest changes; the changelog pages hold the rest
 
 
-def counts(changes: list[Change]) -> dict[str, int]:
-    out = {kind: 0 for kind in CHANGE_TYPES}
-    for change in changes:
-        out[change.kind] += 1
-    return out
-
-
-def _context(content: Content, decisions: list[Decision], **extra: Any) -> dict[str, Any]:
+def _context(catalogue: Catalogue, decisions: list[Decision], **extra: Any) -> dict[str, Any]:
     changes = [c for d in decisions for c in d.changes]
     used_fields = {c.procedure.field.slug for c in changes}
     return {
         "decisions": decisions,
-        "counts": counts(changes),
+        "counts": count_kinds(changes),
         "total": len(changes),
         "types": CHANGE_TYPES,
-        "fields": [f for f in content.fields if f.slug in used_fields],
-        "years": sorted({d.signed.year for d in content.decisions}, reverse=True),
+        "fields": [f for f in catalogue.fields if f.slug in used_fields],
+        "years": sorted({d.signed.year for d in catalogue.decisions}, reverse=True),
         **extra,
     }
 
 
-def plan_changelog_pages(content: Content) -> list[PageSpec]:
-    if not content.decisions and not content.procedures:
+def plan(catalogue: Catalogue, settings: Settings) -> list[PageSpec]:
+    if not catalogue.decisions and not catalogue.procedures:
         return []
     shown, total = [], 0
-    for decision in content.decisions:  # newest first
+    for decision in catalogue.decisions:  # newest first
         if shown and total + len(decision.changes) > MAIN_PAGE_CHANGES:
             break
         shown.append(decision)
         total += len(decision.changes)
-    settings = content.settings
-    department = settings.department["name"]
+    department = settings.department.name
     title = "Thay đổi thủ tục hành chính"
     description = (f"Thủ tục hành chính của {department} mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ "
                    "theo từng quyết định công bố.")
-    latest = f"Cập nhật theo quyết định {content.decisions[0].number}" if content.decisions else ""
+    latest = f"Cập nhật theo quyết định {catalogue.decisions[0].number}" if catalogue.decisions else ""
     card = Card(title=title, eyebrow="Nhật ký thay đổi", footer=department, detail=latest)
-    crumbs = (HOME, TTHC_CRUMB, ("Thay đổi", BASE))
+    crumbs = (HOME, TTHC_CRUMB, ("Thay đổi", layout.CHANGELOG))
     specs = [PageSpec(
-        src_uri=f"{BASE}index.md",
+        src_uri=layout.index_source(layout.CHANGELOG),
         title=title,
         template="tthc-changelog.html",
         description=description,
-        share=with_card(BASE, card, title=title, description=description, breadcrumbs=crumbs,
+        share=with_card(layout.CHANGELOG, card, title=title, description=description, breadcrumbs=crumbs,
                         structured=(breadcrumbs(crumbs, settings),)),
-        context=_context(content, shown, kind="all", truncated=len(shown) < len(content.decisions)),
+        context=_context(catalogue, shown, kind="all", truncated=len(shown) < len(catalogue.decisions)),
     )]
     by_year: dict[int, list[Decision]] = defaultdict(list)
-    for decision in content.decisions:
+    for decision in catalogue.decisions:
         by_year[decision.signed.year].append(decision)  # a decision belongs to the year it was signed
     for year, decisions in sorted(by_year.items(), reverse=True):
+        url = layout.changelog_year_url(year)
         year_title = f"Thay đổi thủ tục hành chính năm {year}"
         year_text = f"Các quyết định công bố thủ tục hành chính ký trong năm {year}."
         specs.append(PageSpec(
-            src_uri=f"{BASE}{year}/index.md",
+            src_uri=layout.index_source(url),
             title=year_title,
             template="tthc-changelog.html",
             description=year_text,
-            share=site_share(settings, f"{BASE}{year}/", year_title, year_text,
-                             (*crumbs[1:], (str(year), f"{BASE}{year}/")), image=card_url(BASE)),
-            context=_context(content, decisions, kind="year", year=year, truncated=False),
+            share=site_share(settings, url, year_title, year_text, (*crumbs[1:], (str(year), url)),
+                             image=layout.card_url(layout.CHANGELOG)),
+            context=_context(catalogue, decisions, kind="year", year=year, truncated=False),
         ))
-    for decision in content.decisions:
+    for decision in catalogue.decisions:
         decision_title = f"Quyết định {decision.number}"
         specs.append(PageSpec(
             src_uri=decision.src_uri,
@@ -91,7 +87,45 @@ def plan_changelog_pages(content: Content) -> list[PageSpec]:
             searchable=True,
             description=decision.title,
             share=site_share(settings, decision.url, decision_title, decision.title,
-                             (*crumbs[1:], (decision_title, decision.url)), image=card_url(BASE)),
-            context={"decision": decision, "counts": counts(decision.changes), "types": CHANGE_TYPES},
+                             (*crumbs[1:], (decision_title, decision.url)), image=layout.card_url(layout.CHANGELOG)),
+            context={"decision": decision, "counts": count_kinds(decision.changes), "types": CHANGE_TYPES},
         ))
     return specs
+
+
+def atom(catalogue: Catalogue, settings: Settings) -> bytes:
+    """Atom feed of procedure changes: one entry per change, newest first."""
+    site = settings.site
+    department = settings.department.name
+    changes = catalogue.changes[:FEED_ENTRIES]
+    feed = FeedGenerator()
+    feed.id(site + layout.CHANGELOG)
+    feed.title(f"Thay đổi thủ tục hành chính – {department}")
+    feed.subtitle("Thủ tục mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ theo quyết định công bố.")
+    feed.author({"name": department, "email": settings.department.email})
+    feed.link(href=site + layout.CHANGELOG, rel="alternate")
+    feed.link(href=site + layout.CHANGELOG_FEED, rel="self")
+    feed.language("vi")
+    # Deterministic: the feed is as new as its newest change, not as the build.
+    feed.updated(max((c.effective for c in catalogue.changes), default=EPOCH))
+    for change in reversed(changes):  # feedgen prepends: add oldest first to get newest first
+        decision = change.decision
+        entry = feed.add_entry()
+        entry.id(site + change.url)
+        entry.title(f"{change.label}: {change.procedure.name}")
+        # One link only: feedgen 1.0.0 drops rel on entry links, so a second
+        # (the decision) would read as another "alternate". The id points there.
+        entry.link(href=site + change.procedure.url, rel="alternate")
+        entry.updated(change.effective)
+        entry.published(decision.signed)
+        entry.category(term=change.kind, label=change.label)
+        text = [f"{change.label} theo Quyết định {decision.number} ngày {format_date(decision.signed)} "
+                f"của {decision.issuer}; có hiệu lực từ {format_date(change.effective)}. "
+                f"Quyết định: {site + decision.url}"]
+        if change.replaces:
+            text.append("Thay thế: " + "; ".join(p.name for p in change.replaces) + ".")
+        if change.summary:
+            text.append(change.summary)
+        text += change.parts or []
+        entry.summary("\n".join(text))
+    return feed.atom_str(pretty=True)

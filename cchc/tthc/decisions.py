@@ -8,53 +8,59 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Protocol
 
-from cchc.core import schema
+from cchc.core import layout, schema
 from cchc.core.dates import DateError, parse_datetime
-from cchc.core.errors import ContentError, display_path
+from cchc.core.errors import ContentError, FileErrors, Report, display_path
 from cchc.core.files import read_text, walk
-from cchc.tthc.load import ProcedureLoader
 from cchc.core.text import make_slug
-from cchc.tthc.model import Change, Decision, Procedure
-from cchc.core.yamlsafe import YamlDoc, load_yaml
+from cchc.core.yamlsafe import load_yaml
+from cchc.tthc.model import STATUSES, Change, Decision, Procedure
 
-FOLDER = "quyet-dinh"
+
+class Records(Protocol):
+    """What decisions need of the loaded procedures (cchc.tthc.load.ProcedureLoader)."""
+
+    index: dict[str, Procedure]  # code, national code, URL slug or file name → record
+
+    def at(self, procedure: Procedure, field: tuple, message: str) -> None: ...
 
 
 class DecisionLoader:
-    def __init__(self, content_dir: Path, root: Path, procedures: ProcedureLoader, now: datetime):
-        self.content_dir, self.root, self.records, self.now = content_dir, root, procedures, now
-        self.errors: list[ContentError] = []
-        self._docs: dict[str, YamlDoc] = {}
+    def __init__(self, content_dir: Path, root: Path, records: Records, now: datetime, report: Report):
+        self.content_dir, self.root, self.records, self.now = content_dir, root, records, now
+        self.report = report
+        self._files: dict[str, FileErrors] = {}  # source → its errors, for checks made later
 
-    def _files(self) -> list[Path]:
-        files = []
-        for path, relative in walk(self.content_dir / "tthc" / FOLDER):
+    def _paths(self) -> list[Path]:
+        paths = []
+        for path, relative in walk(self.content_dir / layout.DECISIONS_DIR):
             if path.suffix.lower() not in (".yml", ".yaml"):
                 continue  # the decisions' PDFs are published as attachments
             if len(relative.parts) > 1:
-                self.errors.append(ContentError(display_path(path, self.root), None, "tên tệp",
-                                                f"quyết định phải nằm ngay trong content/tthc/{FOLDER}/"))
+                self.report.file(display_path(path, self.root)).at(
+                    "tên tệp", f"quyết định phải nằm ngay trong content/{layout.DECISIONS_DIR}/")
                 continue
-            files.append(path)
-        return files
+            paths.append(path)
+        return paths
 
     def check_forms(self) -> None:
         """Syntax and schema only: what can be checked while some records are still broken."""
-        for path in self._files():
+        for path in self._paths():
             try:
                 self._read(path)
             except ContentError as error:
-                self.errors.append(error)
+                self.report.add(error)
 
     def load_all(self, procedures: list[Procedure]) -> list[Decision]:
         decisions = []
-        for path in self._files():
+        for path in self._paths():
             try:
                 decision = self.load(path)
             except ContentError as error:
-                self.errors.append(error)
+                self.report.add(error)
                 continue
             if decision is not None:
                 decisions.append(decision)
@@ -63,79 +69,65 @@ class DecisionLoader:
         self._derive(procedures, decisions)
         return decisions
 
-    def _read(self, path: Path) -> tuple[str, YamlDoc, dict] | None:
+    def _read(self, path: Path) -> tuple[FileErrors, dict] | None:
         source = display_path(path, self.root)
         doc = load_yaml(read_text(path, source), source)
         if not isinstance(doc.data, dict):
             raise ContentError(source, 1, "", "quyết định phải là các dòng “tên_trường: giá trị”")
+        errors = self._files[source] = self.report.file(source, doc)
         data = schema.restore_text(doc.data, schema.load_schema("decision"), doc)
-        errors = schema.validate(data, "decision", doc, source)
-        if errors:
-            self.errors.extend(errors)
+        if not schema.validate(data, "decision", errors):
             return None
-        return source, doc, data
+        return errors, data
 
     def load(self, path: Path) -> Decision | None:
         read = self._read(path)
         if read is None:
             return None
-        source, doc, data = read
-        self._docs[source] = doc
-        before = len(self.errors)
-
-        def fail(field_path: tuple, message: str) -> None:
-            self.errors.append(ContentError(source, doc.line_of(field_path), schema.dotted(field_path), message))
-
-        def date(field_path: tuple, text: str) -> datetime | None:
-            try:
-                return parse_datetime(text)
-            except DateError as error:
-                fail(field_path, str(error))
-                return None
-
+        errors, data = read
         slug = make_slug(path.stem)
         if slug != path.stem:
-            fail(("number",), f"tên tệp quyết định là đường dẫn, nên phải viết thường không dấu, "
-                              f"nối bằng gạch ngang (ví dụ {slug or 'qd-1234-ubnd-2024'}.yml)")
-        signed = date(("signed",), data["signed"])
-        effective = date(("effective",), data["effective"])
+            errors.at(("number",), f"tên tệp quyết định là đường dẫn, nên phải viết thường không dấu, "
+                                   f"nối bằng gạch ngang (ví dụ {slug or 'qd-1234-ubnd-2024'}.yml)")
+        signed = _date(("signed",), data["signed"], errors)
+        effective = _date(("effective",), data["effective"], errors)
         if signed and effective and effective.date() < signed.date():
-            fail(("effective",), "ngày có hiệu lực không thể trước ngày ký")
+            errors.at(("effective",), "ngày có hiệu lực không thể trước ngày ký")
         attachment = None
         if "attachment" in data:
             target = path.parent / data["attachment"]
             if not target.is_file():
-                fail(("attachment",), f"không tìm thấy tệp “{data['attachment']}” cạnh quyết định")
+                errors.at(("attachment",), f"không tìm thấy tệp “{data['attachment']}” cạnh quyết định")
             else:
-                attachment = f"tthc/{FOLDER}/{data['attachment']}"
-        if len(self.errors) > before:
+                attachment = layout.published_uri(PurePosixPath(layout.DECISIONS_DIR, data["attachment"]))
+        if errors:
             return None
-        decision = Decision(source, path, slug, " ".join(data["number"].split()), data["issuer"].strip(),
+        decision = Decision(errors.source, path, slug, " ".join(data["number"].split()), data["issuer"].strip(),
                             signed, effective, " ".join(data["title"].split()), attachment)
-        self._entries(decision, data["entries"], fail, date)
+        self._entries(decision, data["entries"], errors)
         return decision
 
-    def _entries(self, decision: Decision, entries: list[dict], fail, date) -> None:
+    def _entries(self, decision: Decision, entries: list[dict], errors: FileErrors) -> None:
         for index, entry in enumerate(entries):
             at = ("entries", index)
-            subject = self._find(entry["procedure"], at + ("procedure",), fail)
+            subject = self._find(entry["procedure"], at + ("procedure",), errors)
             replaces = []
             if entry["change"] == "thay_the":
                 if "replaces" not in entry:
-                    fail(at + ("replaces",), "thay thế cần ghi replaces: mã các thủ tục cũ bị thay thế")
+                    errors.at(at + ("replaces",), "thay thế cần ghi replaces: mã các thủ tục cũ bị thay thế")
                 for j, key in enumerate(entry.get("replaces", ())):
-                    old = self._find(key, at + ("replaces", j), fail)
+                    old = self._find(key, at + ("replaces", j), errors)
                     if old is not None and old is subject:
-                        fail(at + ("replaces", j), "thủ tục không thể tự thay thế chính nó")
+                        errors.at(at + ("replaces", j), "thủ tục không thể tự thay thế chính nó")
                     elif old is not None:
                         replaces.append(old)
             elif "replaces" in entry:
-                fail(at + ("replaces",), "chỉ ghi replaces khi change: thay_the")
+                errors.at(at + ("replaces",), "chỉ ghi replaces khi change: thay_the")
             effective = decision.effective
             if "effective" in entry:
-                effective = date(at + ("effective",), entry["effective"]) or effective
+                effective = _date(at + ("effective",), entry["effective"], errors) or effective
                 if effective.date() < decision.signed.date():
-                    fail(at + ("effective",), "ngày có hiệu lực không thể trước ngày ký quyết định")
+                    errors.at(at + ("effective",), "ngày có hiệu lực không thể trước ngày ký quyết định")
             if subject is not None:
                 decision.changes.append(Change(
                     decision=decision, index=index, kind=entry["change"], procedure=subject,
@@ -143,10 +135,10 @@ class DecisionLoader:
                     basis=entry.get("basis", "").strip(), upcoming=effective > self.now,
                 ))
 
-    def _find(self, key: str, field_path: tuple, fail) -> Procedure | None:
+    def _find(self, key: str, field: tuple, errors: FileErrors) -> Procedure | None:
         found = self.records.index.get(key.strip())
         if found is None:
-            fail(field_path, f"không có thủ tục “{key}” (ghi mã thủ tục, hoặc tên tệp nếu thủ tục chưa có mã)")
+            errors.at(field, f"không có thủ tục “{key}” (ghi mã thủ tục, hoặc tên tệp nếu thủ tục chưa có mã)")
         return found
 
     def _check_numbers(self, decisions: list[Decision]) -> None:
@@ -155,8 +147,8 @@ class DecisionLoader:
             key = unicodedata.normalize("NFC", decision.number).upper()
             other = seen.setdefault(key, decision)
             if other is not decision:
-                self._error(decision, ("number",), f"số quyết định {decision.number} đã dùng ở {other.source}; "
-                                                    "mỗi quyết định một tệp")
+                self._at(decision, ("number",), f"số quyết định {decision.number} đã dùng ở {other.source}; "
+                                                "mỗi quyết định một tệp")
 
     def _derive(self, procedures: list[Procedure], decisions: list[Decision]) -> None:
         """Status, successors and history of every procedure, then the checks they allow."""
@@ -167,7 +159,7 @@ class DecisionLoader:
             subject = change.procedure
             if id(subject) in ended:
                 gone = ended[id(subject)]
-                self._error(change.decision, ("entries", change.index, "procedure"),
+                self._at(change.decision, ("entries", change.index, "procedure"),
                             f"thủ tục {subject.code or subject.slug} đã bị {gone.label.lower()} từ "
                             f"{gone.effective:%d/%m/%Y} ({gone.decision.number}); không thể "
                             f"{change.label.lower()} sau đó")
@@ -180,7 +172,7 @@ class DecisionLoader:
             for old in change.replaces:
                 if id(old) in ended:
                     gone = ended[id(old)]
-                    self._error(change.decision, ("entries", change.index, "replaces"),
+                    self._at(change.decision, ("entries", change.index, "replaces"),
                                 f"thủ tục {old.code or old.slug} đã bị {gone.label.lower()} từ "
                                 f"{gone.effective:%d/%m/%Y} ({gone.decision.number})")
                     continue
@@ -209,21 +201,25 @@ class DecisionLoader:
                 message = "ghi status: thay_the nhưng không có quyết định nào thay thế thủ tục này"
             else:
                 message = (f"ghi status: {stated} nhưng theo các quyết định thủ tục này "
-                           f"“{_DERIVED[derived]}”; bỏ dòng status (tình trạng lấy từ quyết định) hoặc sửa cho khớp")
-            self.errors.append(self.records.error_at(procedure, ("status",), message))
+                           f"“{STATUSES[derived].lower()}”; bỏ dòng status (tình trạng lấy từ quyết định) hoặc sửa cho khớp")
+            self.records.at(procedure, ("status",), message)
             return  # a wrong status explains a wrong replaced_by too
         if procedure.replaced_by_keys:
             stated_keys = {self.records.index.get(k) and id(self.records.index[k]) for k in procedure.replaced_by_keys}
             if stated_keys != {id(p) for p in procedure.replaced_by}:
                 names = ", ".join(p.code or p.slug for p in procedure.replaced_by) or "không có"
-                self.errors.append(self.records.error_at(
+                self.records.at(
                     procedure, ("replaced_by",),
                     f"khác với các quyết định (thủ tục thay thế theo quyết định: {names}); bỏ dòng này hoặc sửa cho khớp",
-                ))
+                )
 
-    def _error(self, decision: Decision, path: tuple, message: str) -> None:
-        line = self._docs[decision.source].line_of(path)
-        self.errors.append(ContentError(decision.source, line, schema.dotted(path), message))
+    def _at(self, decision: Decision, field: tuple, message: str) -> None:
+        self._files[decision.source].at(field, message)
 
 
-_DERIVED = {"hieu_luc": "đang có hiệu lực", "bai_bo": "đã bãi bỏ", "thay_the": "đã được thay thế"}
+def _date(field: tuple, text: str, errors: FileErrors) -> datetime | None:
+    try:
+        return parse_datetime(text)
+    except DateError as error:
+        errors.at(field, str(error))
+        return None

@@ -1,27 +1,71 @@
 """What an amendment changed, part by part, in words a citizen reads.
 
 Works on the plain data of two versions of a record (as loaded from YAML),
-so an old version never needs to pass today's validation.
+so an old version never needs to pass today's validation. Parts are compared
+in the order of cchc/tthc/parts.py and named as it names them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cchc.tthc.model import CHANNELS, LEVELS, ONLINE, UNITS, format_money
+from cchc.tthc.parts import BY_KEY, LINES, TOP_LEVEL, Part
 
-_TEXT_PARTS = [
-    ("name", "Tên thủ tục"),
-    ("type", "Loại thủ tục"),
-    ("receiving_address", "Địa chỉ tiếp nhận hồ sơ"),
-]
-_LIST_PARTS = [
-    ("subjects", "Đối tượng thực hiện"),
-    ("results", "Kết quả thực hiện"),
-    ("conditions", "Yêu cầu, điều kiện"),
-]
-_AGENCIES = {"competent": "Cơ quan có thẩm quyền", "executing": "Cơ quan thực hiện",
-             "delegated": "Cơ quan được ủy quyền", "coordinating": "Cơ quan phối hợp"}
+
+def diff_records(old: dict[str, Any], new: dict[str, Any], field_names: dict[str, str]) -> list[str]:
+    """Lines such as "Thời hạn giải quyết (Trực tiếp): 20 ngày → 15 ngày làm việc"."""
+    lines: list[str] = []
+    for part in TOP_LEVEL:
+        if not part.compared:
+            continue
+        if part.simple:
+            lines += _simple(part, old.get(part.key), new.get(part.key))
+        else:
+            lines += _STRUCTURED[part.key](part, old, new, field_names)
+    return lines
+
+
+def _simple(part: Part, before: Any, after: Any) -> list[str]:
+    name = part.in_amendments
+    if part.kind != LINES:
+        return [f"{name}: “{before}” → “{after}”"] if before != after else []
+    before, after = before or [], after or []
+    return ([f"{name}: bổ sung “{item}”" for item in after if item not in before]
+            + [f"{name}: bỏ “{item}”" for item in before if item not in after])
+
+
+def _level(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
+    if old.get("level") == new.get("level"):
+        return []
+    return [f"{part.in_amendments}: {LEVELS.get(old.get('level'))} → {LEVELS.get(new.get('level'))}"]
+
+
+def _field(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
+    if old.get("field") == new.get("field"):
+        return []
+    return [f"{part.in_amendments}: {field_names.get(old.get('field'), old.get('field'))} → "
+            f"{field_names.get(new.get('field'), new.get('field'))}"]
+
+
+def _online(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
+    before, after = (old.get("online") or {}).get("level"), (new.get("online") or {}).get("level")
+    if before == after:
+        return []
+    return [f"{part.in_amendments}: {ONLINE.get(before, 'không')} → {ONLINE.get(after, 'không')}"]
+
+
+def _steps(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
+    def steps(data: dict) -> list:
+        return data.get("steps") or data.get("steps_by_case") or []
+
+    def count(data: dict) -> int:
+        return sum(len(s.get("steps", [])) if isinstance(s, dict) else 1 for s in steps(data))
+
+    if steps(old) == steps(new):
+        return []
+    return [f"{part.in_amendments}: sửa đổi ({count(old)} → {count(new)} bước)"]
 
 
 def _time(value: dict | None) -> str:
@@ -38,102 +82,83 @@ def _fees(channel: dict) -> str:
     return ", ".join(parts) or "không thu"
 
 
-def _documents(data: dict) -> dict[str, dict]:
-    out = {}
-    for case in (data.get("dossier") or {}).get("cases") or []:
-        for doc in case.get("documents") or []:
-            name = " ".join(str(doc.get("name", "")).split())
-            key = f"{case.get('case', '')}|{name}"
-            out[key] = {**doc, "case": case.get("case", ""), "name": name}
-    return out
-
-
-def _steps(data: dict) -> list:
-    return data.get("steps") or data.get("steps_by_case") or []
-
-
-def diff_records(old: dict[str, Any], new: dict[str, Any], field_names: dict[str, str]) -> list[str]:
-    """Lines such as "Thời hạn giải quyết (Trực tiếp): 20 ngày → 15 ngày làm việc"."""
-    lines: list[str] = []
-    for key, label in _TEXT_PARTS:
-        if old.get(key) != new.get(key):
-            lines.append(f"{label}: “{old.get(key)}” → “{new.get(key)}”")
-    if old.get("field") != new.get("field"):
-        lines.append(f"Lĩnh vực: {field_names.get(old.get('field'), old.get('field'))} → "
-                     f"{field_names.get(new.get('field'), new.get('field'))}")
-    if old.get("level") != new.get("level"):
-        lines.append(f"Cấp thực hiện: {LEVELS.get(old.get('level'))} → {LEVELS.get(new.get('level'))}")
-    if _steps(old) != _steps(new):
-        lines.append(f"Trình tự thực hiện: sửa đổi ({_count_steps(old)} → {_count_steps(new)} bước)")
-    lines += _channel_lines(old, new)
-    lines += _dossier_lines(old, new)
-    for key, label in _LIST_PARTS:
-        before, after = old.get(key) or [], new.get(key) or []
-        for item in after:
-            if item not in before:
-                lines.append(f"{label}: bổ sung “{item}”")
-        for item in before:
-            if item not in after:
-                lines.append(f"{label}: bỏ “{item}”")
-    old_agencies, new_agencies = old.get("agencies") or {}, new.get("agencies") or {}
-    for key, label in _AGENCIES.items():
-        if old_agencies.get(key) != new_agencies.get(key):
-            lines.append(f"{label}: “{old_agencies.get(key) or 'không'}” → “{new_agencies.get(key) or 'không'}”")
-    old_legal = {doc.get("number"): doc for doc in old.get("legal_basis") or []}
-    new_legal = {doc.get("number"): doc for doc in new.get("legal_basis") or []}
-    lines += [f"Căn cứ pháp lý: bổ sung {n} ({new_legal[n].get('title')})" for n in new_legal if n not in old_legal]
-    lines += [f"Căn cứ pháp lý: bỏ {n}" for n in old_legal if n not in new_legal]
-    old_online, new_online = (old.get("online") or {}).get("level"), (new.get("online") or {}).get("level")
-    if old_online != new_online:
-        lines.append(f"Dịch vụ công trực tuyến: {ONLINE.get(old_online, 'không')} → {ONLINE.get(new_online, 'không')}")
-    if (old.get("internal_workflow") or []) != (new.get("internal_workflow") or []):
-        lines.append("Quy trình nội bộ: sửa đổi")
-    return lines
-
-
-def _count_steps(data: dict) -> int:
-    return sum(len(s.get("steps", [])) if isinstance(s, dict) else 1 for s in _steps(data))
-
-
-def _channel_lines(old: dict, new: dict) -> list[str]:
+def _channels(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
     lines = []
+    time, fees = BY_KEY["channels.time"].in_amendments, BY_KEY["channels.fees"].in_amendments
     before = {c.get("channel"): c for c in old.get("channels") or []}
     after = {c.get("channel"): c for c in new.get("channels") or []}
     for key in [*after, *(k for k in before if k not in after)]:
         label = CHANNELS.get(key, key)
         if key not in before:
-            lines.append(f"Cách thức thực hiện: bổ sung {label} ({_time(after[key].get('time'))})")
+            lines.append(f"{part.in_amendments}: bổ sung {label} ({_time(after[key].get('time'))})")
         elif key not in after:
-            lines.append(f"Cách thức thực hiện: bỏ {label}")
+            lines.append(f"{part.in_amendments}: bỏ {label}")
         else:
             if before[key].get("time") != after[key].get("time"):
-                lines.append(f"Thời hạn giải quyết ({label}): {_time(before[key].get('time'))} → "
-                             f"{_time(after[key].get('time'))}")
+                lines.append(f"{time} ({label}): {_time(before[key].get('time'))} → {_time(after[key].get('time'))}")
             if _fees(before[key]) != _fees(after[key]):
-                lines.append(f"Phí, lệ phí ({label}): {_fees(before[key])} → {_fees(after[key])}")
+                lines.append(f"{fees} ({label}): {_fees(before[key])} → {_fees(after[key])}")
     return lines
 
 
-def _dossier_lines(old: dict, new: dict) -> list[str]:
+def _documents(data: dict) -> dict[str, dict]:
+    out = {}
+    for case in (data.get("dossier") or {}).get("cases") or []:
+        for doc in case.get("documents") or []:
+            name = " ".join(str(doc.get("name", "")).split())
+            out[f"{case.get('case', '')}|{name}"] = {**doc, "case": case.get("case", ""), "name": name}
+    return out
+
+
+def _dossier(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
     lines = []
     before, after = _documents(old), _documents(new)
+
+    def named(doc: dict) -> str:
+        return part.in_amendments + (f" ({doc['case']})" if doc["case"] else "")
+
     for key, doc in after.items():
-        case = f" ({doc['case']})" if doc["case"] else ""
         if key not in before:
-            lines.append(f"Thành phần hồ sơ{case}: bổ sung “{doc['name']}”")
+            lines.append(f"{named(doc)}: bổ sung “{doc['name']}”")
             continue
         was = before[key]
         if (was.get("originals"), was.get("copies")) != (doc.get("originals"), doc.get("copies")):
-            lines.append(f"Thành phần hồ sơ{case}: “{doc['name']}” từ bản chính {was.get('originals')}, bản sao "
+            lines.append(f"{named(doc)}: “{doc['name']}” từ bản chính {was.get('originals')}, bản sao "
                          f"{was.get('copies')} → bản chính {doc.get('originals')}, bản sao {doc.get('copies')}")
         if was.get("form") != doc.get("form"):
-            lines.append(f"Thành phần hồ sơ{case}: “{doc['name']}” thay mẫu đơn, tờ khai")
-    for key, doc in before.items():
-        if key not in after:
-            case = f" ({doc['case']})" if doc["case"] else ""
-            lines.append(f"Thành phần hồ sơ{case}: bỏ “{doc['name']}”")
+            lines.append(f"{named(doc)}: “{doc['name']}” thay mẫu đơn, tờ khai")
+    lines += [f"{named(doc)}: bỏ “{doc['name']}”" for key, doc in before.items() if key not in after]
     old_sets = (old.get("dossier") or {}).get("sets")
     new_sets = (new.get("dossier") or {}).get("sets")
     if old_sets != new_sets:
-        lines.append(f"Số bộ hồ sơ: {old_sets} → {new_sets}")
+        lines.append(f"{BY_KEY['dossier.sets'].in_amendments}: {old_sets} → {new_sets}")
     return lines
+
+
+def _agencies(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
+    lines = []
+    before, after = old.get("agencies") or {}, new.get("agencies") or {}
+    for key in ("competent", "executing", "delegated", "coordinating"):
+        if before.get(key) != after.get(key):
+            lines.append(f"{BY_KEY['agencies.' + key].in_amendments}: “{before.get(key) or 'không'}” → "
+                         f"“{after.get(key) or 'không'}”")
+    return lines
+
+
+def _legal_basis(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
+    before = {doc.get("number"): doc for doc in old.get("legal_basis") or []}
+    after = {doc.get("number"): doc for doc in new.get("legal_basis") or []}
+    return ([f"{part.in_amendments}: bổ sung {n} ({after[n].get('title')})" for n in after if n not in before]
+            + [f"{part.in_amendments}: bỏ {n}" for n in before if n not in after])
+
+
+def _workflow(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
+    changed = (old.get("internal_workflow") or []) != (new.get("internal_workflow") or [])
+    return [f"{part.in_amendments}: sửa đổi"] if changed else []
+
+
+# Parts that are not simple, compared by key.
+_STRUCTURED: dict[str, Callable[[Part, dict, dict, dict[str, str]], list[str]]] = {
+    "level": _level, "field": _field, "online": _online, "steps": _steps, "channels": _channels,
+    "dossier": _dossier, "agencies": _agencies, "legal_basis": _legal_basis, "internal_workflow": _workflow,
+}

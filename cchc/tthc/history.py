@@ -15,11 +15,12 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cchc.core import layout
 from cchc.core.errors import ContentError
-from cchc.tthc.diff import diff_records
 from cchc.core.text import nfc
-from cchc.tthc.model import Procedure
 from cchc.core.yamlsafe import load_yaml
+from cchc.tthc.diff import diff_records
+from cchc.tthc.model import Procedure
 
 
 @dataclass
@@ -30,7 +31,7 @@ class GitHistory:
     usable: bool = False
 
     @classmethod
-    def read(cls, root: Path, folder: str = "content/tthc") -> GitHistory:
+    def read(cls, root: Path, folder: str = f"{layout.CONTENT}/{layout.TTHC_DIR}") -> GitHistory:
         history = cls(root)
         try:
             shallow = _git(root, "rev-parse", "--is-shallow-repository").strip()

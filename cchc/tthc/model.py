@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from cchc.core.fold import fold
-from cchc.news.model import Field
+from cchc.core import layout
+from cchc.core.terms import Term, TermIndex
+from cchc.core.text import fold
 
 LEVELS = {"tinh": "Cấp tỉnh", "xa": "Cấp xã", "huyen": "Cấp huyện"}
 CHANNELS = {"truc_tiep": "Trực tiếp", "truc_tuyen": "Trực tuyến", "buu_chinh": "Dịch vụ bưu chính"}
@@ -21,6 +22,23 @@ CHANGE_TYPES = {
     "thay_the": "Thay thế",
     "bai_bo": "Bãi bỏ",
 }
+
+
+def count_kinds(changes: list[Change]) -> dict[str, int]:
+    """How many changes of each kind, every kind listed."""
+    out = {kind: 0 for kind in CHANGE_TYPES}
+    for change in changes:
+        out[change.kind] += 1
+    return out
+
+
+@dataclass(frozen=True)
+class Field(Term):
+    """A procedure field (lĩnh vực), from content/linh-vuc.yml."""
+
+    @property
+    def url(self) -> str:
+        return layout.field_url(self.slug)
 
 
 def format_money(amount: int) -> str:
@@ -148,11 +166,11 @@ class Procedure:
 
     @property
     def url(self) -> str:
-        return f"tthc/{self.slug}/"
+        return layout.procedure_url(self.slug)
 
     @property
     def src_uri(self) -> str:
-        return f"tthc/{self.slug}.md"
+        return layout.leaf_source(self.url)
 
     @property
     def national_code(self) -> str | None:
@@ -197,22 +215,16 @@ class Decision:
 
     @property
     def url(self) -> str:
-        return f"tthc/quyet-dinh/{self.slug}/"
+        return layout.decision_url(self.slug)
 
     @property
     def src_uri(self) -> str:
-        return f"tthc/quyet-dinh/{self.slug}.md"
+        return layout.leaf_source(self.url)
 
     @property
     def sort_key(self) -> tuple:
         # Newest first; the number breaks ties so the order never depends on file order.
         return (-self.effective.timestamp(), -self.signed.timestamp(), self.number)
-
-    def counts(self) -> dict[str, int]:
-        out = {kind: 0 for kind in CHANGE_TYPES}
-        for change in self.changes:
-            out[change.kind] += 1
-        return out
 
 
 @dataclass(eq=False)
@@ -249,3 +261,29 @@ class Change:
     @property
     def sort_key(self) -> tuple:
         return (*self.decision.sort_key, self.index)
+
+
+@dataclass
+class Catalogue:
+    """Every procedure of the department, its fields and the decisions that announced them."""
+
+    fields: TermIndex[Field] = field(default_factory=lambda: TermIndex([]))
+    procedures: list[Procedure] = field(default_factory=list)  # by field, then name
+    decisions: list[Decision] = field(default_factory=list)  # newest first
+    by_field: dict[str, list[Procedure]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.procedures.sort(key=lambda p: p.sort_key)
+        by_field: dict[str, list[Procedure]] = {f.slug: [] for f in self.fields}
+        for procedure in self.procedures:
+            by_field[procedure.field.slug].append(procedure)
+        self.by_field = by_field
+
+    @property
+    def in_force(self) -> list[Procedure]:
+        return [p for p in self.procedures if p.in_force]
+
+    @property
+    def changes(self) -> list[Change]:
+        """Every change, newest decision first, in each decision's own order."""
+        return [change for decision in self.decisions for change in decision.changes]

@@ -9,7 +9,7 @@
 (function () {
   "use strict";
 
-  // Same folding as cchc/core/fold.py: no tones, no vowel marks, đ → d.
+  // Same folding as fold() in cchc/core/text.py: no tones, no vowel marks, đ → d.
   function fold(text) {
     return text.replace(/[đĐ]/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
       .toLowerCase().replace(/\s+/g, " ").trim();
