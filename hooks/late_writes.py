@@ -1,16 +1,18 @@
-"""Files written after the search index is complete, while Pagefind writes it.
+"""Pages and share cards written by a thread of their own, from the moment the search index is complete.
 
 Pagefind can only write its index once it has every searchable page, and it
 writes on one core: a few seconds for thousands of pages, the end of every
-large build. Creating a file or folder is costly on some file systems (about
-0.5 ms of kernel time each on the benchmark machine, a folder as much again), so
-pages and share cards are kept in memory until the index is handed over, then
-written while Pagefind works: the build reaches that point sooner and spends
-Pagefind's time writing. A page costs its encoded bytes until then (about 25 KB).
+large build. Creating a file or folder is costly on most file systems (about
+0.5 ms of kernel time each on the benchmark machine, a folder as much again),
+so pages and cards are kept in memory until the index is handed over; then a
+writer thread writes them, and every later page, while the build renders the
+listings and Pagefind writes: file system calls leave Python's lock, so the
+writing runs beside both. A page costs its encoded bytes while it waits (about 25 KB).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.structure.files import File
@@ -20,26 +22,46 @@ from cchc.core.diskcache import place
 
 
 class LateWrites:
-    """Pages and cached files to put into the site later, in the order given."""
+    """Pages and cached files to put into the site, in the order given."""
 
     def __init__(self):
-        self._pages: list[tuple[bytes, str]] = []
-        self._files: list[File] = []
-        self.uris: set[str] = set()  # src_uri of each page held back
+        self._waiting: list[tuple] = []  # (function, *arguments) held until write()
+        self._writer: ThreadPoolExecutor | None = None
+        self._written: list[Future] = []
+        self.uris: set[str] = set()  # src_uri of each page written here
 
     def page(self, uri: str, html: str, path: str) -> None:
         """``html`` to be written at ``path``, as MkDocs would write it."""
-        self._pages.append((html.encode("utf-8", errors="xmlcharrefreplace"), path))
         self.uris.add(uri)
+        self._do(write_file, html.encode("utf-8", errors="xmlcharrefreplace"), path)
 
     def file(self, file: File) -> None:
-        """A card or thumbnail from .cache/ (linked after the pages, into folders they made)."""
-        self._files.append(file)
+        """A card or thumbnail from .cache/ (linked after the pages given before it, into their folders)."""
+        self._do(place, Path(file.abs_src_path), Path(file.abs_dest_path))
 
     def write(self) -> None:
-        pages, self._pages = self._pages, []
-        for data, path in pages:
-            write_file(data, path)
-        files, self._files = self._files, []
-        for file in files:
-            place(Path(file.abs_src_path), Path(file.abs_dest_path))
+        """Start writing what waits, and from now on each page as it comes."""
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-write")
+            waiting, self._waiting = self._waiting, []
+            for job in waiting:
+                self._do(*job)
+
+    def finish(self) -> None:
+        """Wait until everything is written; raise what went wrong."""
+        self.write()
+        self._writer.shutdown(wait=True)
+        for done in self._written:
+            done.result()
+
+    def abandon(self) -> None:
+        """The build failed: write nothing more."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True, cancel_futures=True)
+        self._waiting = []
+
+    def _do(self, function, *arguments) -> None:
+        if self._writer is None:
+            self._waiting.append((function, *arguments))
+        else:
+            self._written.append(self._writer.submit(function, *arguments))

@@ -263,7 +263,7 @@ def _start_pool(searchable: list[Page], listings: list[Page], doc_files, files: 
         late.page(page.file.src_uri, html, page.file.abs_dest_path)
         return index_document(html)
 
-    return RenderPool(batches, render, finish=late.write, close_in_copy=[state.index.fileno()])
+    return RenderPool(batches, render, finish=late.finish, close_in_copy=[state.index.fileno()])
 
 
 def _searchable(page: Page) -> bool:
@@ -340,9 +340,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         else:
             output = _policy(output)
             state.index.add(page.file.dest_uri, output)
-            if not state.index.closed:
-                state.late.page(uri, output, page.file.abs_dest_path)
-                output = ""
+            state.late.page(uri, output, page.file.abs_dest_path)
+            output = ""
     except SearchIndexError as error:
         raise PluginError(str(error)) from None
     if uri == state.last_searchable:
@@ -370,7 +369,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     content = state.content
     try:
         state.index.close_input()  # both normally done at the last searchable page;
-        state.late.write()  # a site without one gets here first
+        state.late.finish()  # a site without one gets here first
         if state.pool is not None:
             state.pool.finish()  # the copy has written its pages and cards
         index, state.index = state.index, None
@@ -384,6 +383,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 def on_build_error(error: Exception) -> None:
     logging.getLogger("mkdocs").removeHandler(state.warnings)
     _BUILD_LOG.removeFilter(_written_later)
+    state.late.abandon()
     if state.pool is not None:
         state.pool.close()  # no process or file left behind
     if state.index is not None:
