@@ -4,7 +4,7 @@ For each size N posts + M procedures it writes a synthetic department into a
 temporary folder and builds:
 
   project  this project (hooks, templates, Pagefind, cards, /admin/)
-  serial   the same, with the second core's render pool off (CCHC_PARALLEL=0)
+  plain    the same without the speed-ups of hooks/ (CCHC_PLAIN=1): as plain MkDocs builds it
   floor    plain MkDocs + Material, the same number of pages of the same text,
            none in the nav (what any MkDocs site of that size costs)
   blog     Material's blog plugin on the same N posts (optional)
@@ -153,15 +153,15 @@ def bench_size(work: Path, posts: int, procedures: int, runs: int, blog: bool) -
     print(f"[{label}] project ×{runs}", file=sys.stderr, flush=True)
     run_variant(ours, config, project / "site", runs)
     ours.search_bytes = search_bytes(project / "site")
-    serial = Result("serial", label)
-    print(f"[{label}] project on one core ×{runs}", file=sys.stderr, flush=True)
-    run_variant(serial, config, project / "site", runs, CCHC_PARALLEL="0")
+    plain = Result("plain", label)
+    print(f"[{label}] project without its speed-ups ×{runs}", file=sys.stderr, flush=True)
+    run_variant(plain, config, project / "site", runs, CCHC_PLAIN="1")
 
     floor = Result("floor", label)
     print(f"[{label}] floor ({ours.pages} pages) ×{runs}", file=sys.stderr, flush=True)
     floor_config = write_floor(work / f"floor-{label}", ours.pages, project / "content" / "news")
     run_variant(floor, floor_config, work / f"floor-{label}" / "site", runs)
-    results = [ours, serial, floor]
+    results = [ours, plain, floor]
     if blog:
         blog_result = Result("blog plugin", f"{posts}+0")
         print(f"[{label}] blog plugin ×{max(1, runs - 1)}", file=sys.stderr, flush=True)

@@ -1,7 +1,7 @@
 """Parts of the page frame that come out the same on many pages, rendered once for all of them.
 
 Material renders its navigation, tabs and configuration script into every page, and
-our header and footer surround each: at 7,000 pages that is a quarter of the build. On
+our header and footer surround each: at 7,000 pages that was a fifth of the build. On
 a page outside the nav (every post, procedure, decision and listing) no nav item is
 active, and these parts differ from page to page only in how their links are written
 relative to the page. So pages whose links come out alike share one rendering.
@@ -10,9 +10,10 @@ A relative link depends on the page's depth and on how many leading folders the 
 shares with the link's target (that is all ``posixpath.relpath`` looks at), so that is
 the key, for every target these parts may link to: the nav's pages, the logo, and the
 site's fixed URLs (cchc.core.layout.URL_ROOTS). Only targets in the page's first folder
-can share any, so the key holds that folder and the count for each of them. A cached part must link nowhere else;
-tests/test_render_pool.py builds the demo with and without this and compares the bytes.
-Pages in the nav, where an item is active, render as usual.
+can share any, so the key holds that folder and the count for each of them. A part
+kept here must link nowhere else: tests/test_speedups.py builds the demo with and
+without sharing and compares the bytes. Pages in the nav, where an item is active,
+render as usual.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from cchc.core import layout
 
 
 class Frame:
-    def __init__(self, nav: Navigation, config: MkDocsConfig):
+    def __init__(self, nav: Navigation, config: MkDocsConfig, shared: bool = True):
+        """``shared=False`` renders every part on every page (CCHC_PLAIN=1, to compare the bytes)."""
         homepage = config.extra.get("homepage") or (nav.homepage.url if nav.homepage else layout.HOME)
         targets = {homepage, config.theme.get("logo") or layout.LOGO, *layout.URL_ROOTS, *_urls(nav.items)}
         self._by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
@@ -37,6 +39,7 @@ class Frame:
                 if folders:
                     self._by_first[folders[0]].append(folders)
         self._in_nav = {id(page) for page in nav.pages}
+        self._shared = shared
         # With the table of contents inside the navigation, the nav holds the page's own headings.
         self._nav_shared = "toc.integrate" not in (config.theme.get("features") or [])
         self._parts: dict[tuple, str] = {}
@@ -53,7 +56,7 @@ class Frame:
         return html
 
     def _key(self, page) -> tuple | None:
-        if page is None or id(page) in self._in_nav or not page.url.endswith("/"):
+        if not self._shared or page is None or id(page) in self._in_nav or not page.url.endswith("/"):
             return None
         if self._page_key[0] != id(page):  # the parts of one page ask in turn
             folders = _folders(page.url)

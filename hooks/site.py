@@ -1,47 +1,38 @@
 """MkDocs hooks: a thin adapter between MkDocs and the content core (cchc).
 
-The core decides what exists and what it contains; these hooks only hand
-its pages and files to MkDocs and its context to the templates. Handlers
-are listed in the order MkDocs calls them.
+The core decides what exists and what it contains; these hooks hand its pages
+and files to MkDocs, and its context to the templates. Handlers are in the
+order MkDocs calls them, each saying why it is there. Beside this file:
+frame.py renders the parts of the page frame that many pages share once,
+late_writes.py writes pages while Pagefind writes the index, and
+mkdocs_internals.py holds all that leans on MkDocs beyond its plugin events.
 """
 
 from __future__ import annotations
 
 import logging
-import posixpath
 import sys
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import quote
 
 import material
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
-from render_pool import (  # beside this file (hooks/)
-    LISTING_SHARE,
-    PRERENDERED,
-    SEARCHABLE_SHARE,
-    RenderPool,
-    later,
-    render_page,
-    template_costs,
-    wanted,
-)
 
 # The hooks folder, not the project, is on sys.path while MkDocs loads hooks.
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import mkdocs_internals as internals  # noqa: E402 - beside this file, imports cchc
 from frame import Frame  # noqa: E402 - beside this file
 from late_writes import LateWrites  # noqa: E402 - beside this file, imports cchc
-
-MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 
 from cchc.core import layout  # noqa: E402
 from cchc.core.dates import build_now, format_date, format_datetime  # noqa: E402
@@ -54,9 +45,11 @@ from cchc.render.cards import Card, render_all  # noqa: E402
 from cchc.render.csp import add_policy  # noqa: E402
 from cchc.render.images import render_thumbnail  # noqa: E402
 from cchc.render.markdown_cache import RenderCache, Rendered  # noqa: E402
-from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants, index_document  # noqa: E402
+from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants  # noqa: E402
 from cchc.site.content import Content, load_content  # noqa: E402
 from cchc.site.plan import docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
+
+MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 
 
 class _State:
@@ -64,23 +57,23 @@ class _State:
 
     def __init__(self, command: str = "build"):
         self.command = command
+        self.fast = True  # the speed-ups of mkdocs_internals may run
         self.content: Content | None = None
         self.specs: dict[str, PageSpec] = {}
         self.cards: dict[str, Card] = {}  # share-card URL → what it shows
         self.index: LiveIndex | None = None
-        self.last_searchable = ""  # src_uri after which Pagefind can write (cchc.pagespec.searchable)
+        self.last_searchable = ""  # src_uri after which Pagefind can write (PageSpec.searchable)
+        self.nav: Navigation | None = None
         self.renders: RenderCache | None = None
         self.reused: dict[str, Rendered] = {}  # src_uri → conversion taken from the cache
         self.converting: dict[str, tuple[str, int]] = {}  # src_uri → (cache entry, warnings before)
         self.warnings = _WarningCount()
-        self.nav = None
-        self.pool: RenderPool | None = None  # pages rendered on the second core (hooks/render_pool.py)
-        self.prerendered: dict[str, str | None] = {}  # src_uri → search document of a page the copy wrote
-        self.late = LateWrites()  # pages and cards written once the index is complete (hooks/late_writes.py)
+        self.late = LateWrites()
+        self.quiet = internals.WrittenElsewhere(self.late.uris)
 
 
 class _WarningCount(logging.Handler):
-    """Counts MkDocs' warnings, so a conversion that warned is never cached (cchc.render_cache)."""
+    """Counts MkDocs' warnings, so a conversion that warned is never cached (cchc.render.markdown_cache)."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -94,12 +87,16 @@ state = _State()
 
 
 def on_startup(command: str, dirty: bool) -> None:
+    # `mkdocs serve` previews drafts and scheduled posts; `build` publishes.
     state.command = command
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # Everything is loaded, checked and planned before MkDocs reads a file, so a
+    # content error stops the build with every problem listed and nothing written.
     global state
     state = _State(state.command)
+    state.fast = internals.usable()
     preview = state.command == "serve"
     if not config.site_url and not preview:
         raise PluginError("mkdocs.yml: site_url: cần địa chỉ trang, ví dụ https://syt.example.gov.vn/ "
@@ -116,7 +113,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     state.last_searchable = next((spec.src_uri for spec in reversed(specs) if spec.searchable), "")
     state.renders = RenderCache(settings.cache_dir / "pages", _render_salt(config))
     logging.getLogger("mkdocs").addHandler(state.warnings)
-    _BUILD_LOG.addFilter(_written_later)
+    state.quiet.attach()
     return config
 
 
@@ -128,7 +125,7 @@ def _render_salt(config: MkDocsConfig) -> str:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    # Started before the pages so Pagefind indexes each one as it is written (cchc.search_index).
+    # Started before the pages, so Pagefind indexes each one as it is written.
     try:
         state.index = LiveIndex(Path(config.site_dir))
     except SearchIndexError as error:
@@ -136,6 +133,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    # The core's pages and files join the site as virtual files: content/ is outside docs/.
     content = state.content
     generated = [
         File.generated(
@@ -147,9 +145,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
         for spec in state.specs.values()
     ]
+    if state.fast:
+        # MkDocs keeps a page already attached to its file; pages in the nav get theirs from it.
+        for file in generated:
+            if not file.inclusion.is_in_nav():
+                internals.GeneratedPage(file, config, state.reused)
     generated += [
-        File.generated(config, asset.src_uri, abs_src_path=str(asset.abs_path),
-                       inclusion=InclusionLevel.NOT_IN_NAV)
+        File.generated(config, asset.src_uri, abs_src_path=str(asset.abs_path), inclusion=InclusionLevel.NOT_IN_NAV)
         for asset in content.assets
     ]
     generated += [
@@ -159,10 +161,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     cache = content.settings.cache_dir
     made = render_all(state.cards, cache / "cards")
     made |= {thumb.src_uri: render_thumbnail(thumb.source, cache / "thumbs") for thumb in content.news.thumbnails}
-    generated += [
-        _CachedFile.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
-        for uri, path in made.items()
-    ]
+    for uri, path in made.items():
+        file = (internals.CachedFile if state.fast else File).generated(
+            config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
+        if state.fast:
+            file.place = state.late.file  # linked from .cache/, after the pages that make its folder
+        generated.append(file)
     for file in generated:
         if files.get_file_from_path(file.src_uri) is not None:
             raise PluginError(f"{file.src_uri}: hai tệp cùng được xuất bản ở đường dẫn này "
@@ -172,148 +176,59 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def on_nav(nav, config: MkDocsConfig, files: Files):
-    state.nav = nav  # for the pages rendered ahead in on_env
-    # MkDocs gave every page outside the nav a plain Page while building the nav; nothing
-    # refers to those yet, so they are replaced by _GeneratedPage (Material's blog plugin
-    # subclasses Page alike). Section pages in the nav keep theirs.
-    for uri in state.specs:
-        file = files.get_file_from_path(uri)
-        if file is not None and not file.inclusion.is_in_nav():
-            _GeneratedPage(None, file, config)
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    # The frame's parts are shared by pages outside the nav; the nav says which those are.
+    state.nav = nav
     return nav
 
 
-class _GeneratedPage(Page):
-    """A page from content/ that skips MkDocs' Markdown set-up when there is nothing to convert.
-
-    MkDocs builds a new Markdown instance with every extension for each page (≈ 0.5 ms);
-    listings and procedure pages have no Markdown, and posts converted in an earlier build
-    come back from cchc.render_cache with everything MkDocs keeps of a conversion.
-    """
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        rendered = state.reused.pop(self.file.src_uri, None)
-        if rendered is not None:
-            self.content, self.toc, self.present_anchor_ids = rendered.content, rendered.toc, rendered.anchors
-            if rendered.links_to_anchors is not None:
-                self.links_to_anchors = {files.get_file_from_path(target): links
-                                         for target, links in rendered.links_to_anchors.items()}
-        elif not self.markdown.strip():
-            self.content, self.toc, self.present_anchor_ids, self.links_to_anchors = "", get_toc([]), set(), {}
-        else:
-            super().render(config, files)
-
-
-class _CachedFile(File):
-    """A card or thumbnail from .cache/, linked into the site rather than copied (cchc.diskcache.place)."""
-
-    placed_by_copy = False  # beside a page the rendering copy writes (on_env)
-
-    def copy_file(self, dirty: bool = False) -> None:
-        if not self.placed_by_copy and not (dirty and not self.is_modified()):
-            state.late.file(self)
-
-
-def on_env(env, config: MkDocsConfig, files: Files):
-    env.filters["vn_date"] = format_date
-    env.filters["vn_datetime"] = format_datetime
-    # Jinja's urlencode keeps "/" as is; a URL inside a query string wants everything encoded.
-    env.filters["url_param"] = lambda value: quote(str(value), safe="")
-    env.filters["code_variants"] = code_variants
-    env.globals["layout"] = layout  # templates link to the site's own URLs through cchc.core.layout
-    # overrides/partials/nav.html wraps Material's own, which it reaches under this prefix.
-    env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(MATERIAL_TEMPLATES)})])
-    env.globals["frame"] = Frame(state.nav, config)
-    # Last thing before MkDocs' page loop: everything the pages need now exists.
-    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-    # Searchable pages come first (cchc.plan), so the index is complete, and Pagefind
-    # writes it, while the listings after them render. The copy takes the later part
-    # of each (hooks/render_pool.py).
-    pages = [file.page for file in doc_files]
-    last = max((n for n, page in enumerate(pages) if _searchable(page)), default=-1)
-    searchable = [page for page in pages[:last + 1] if _searchable(page)]
-    if wanted(state.command, len(searchable)):
-        state.pool = _start_pool(searchable, pages[last + 1:], doc_files, files, config, env)
-    return env
-
-
-def _start_pool(searchable: list[Page], listings: list[Page], doc_files, files: Files,
-                config: MkDocsConfig, env) -> RenderPool:
-    """Fork the copy that renders and writes the later part of both kinds of page."""
-    def render_only(page: Page) -> str:
-        return _policy(render_page(page, config, state.nav, doc_files, env))
-
-    # Post-processing included: its time grows with the page (procedures are long).
-    costs = template_costs([*searchable, *listings], lambda page: index_document(render_only(page)))
-
-    def cost(page: Page) -> float:
-        return costs.get(page.meta.get("template", "main.html"), 0.001)
-
-    batches = [later(searchable, SEARCHABLE_SHARE, cost), later(listings, LISTING_SHARE, cost)]
-    folders = {posixpath.dirname(page.file.dest_uri) for batch in batches for page in batch}
-    late = LateWrites()  # the copy's: its pages, and the cards and thumbnails beside them
-    for file in files:
-        if isinstance(file, _CachedFile) and posixpath.dirname(file.dest_uri) in folders:
-            file.placed_by_copy = True
-            late.file(file)
-
-    def render(page: Page) -> str | None:
-        html = render_only(page)
-        late.page(page.file.src_uri, html, page.file.abs_dest_path)
-        return index_document(html)
-
-    return RenderPool(batches, render, finish=late.finish, close_in_copy=[state.index.fileno()])
-
-
-def _searchable(page: Page) -> bool:
-    spec = state.specs.get(page.file.src_uri)
-    return spec is not None and spec.searchable
-
-
-def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
-    # 404.html and sitemap.xml are theme templates, built before the pages.
-    return _policy(output) if template_name.endswith(".html") else output
-
-
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Title, template and description come from the core, never through MkDocs' own
+    # YAML 1.1 front matter reader; escaped because Material prints them into HTML as they are.
     spec = state.specs.get(page.file.src_uri)
     if spec is not None:
-        # Set here, not in the file, so editors' text never passes through
-        # MkDocs' own YAML 1.1 front matter reader. Escaped because Material
-        # prints page titles and descriptions into HTML as they are.
         page.meta.update(title=escape(spec.title), template=spec.template)
         if spec.description:
             page.meta["description"] = escape(spec.description)
-        if spec.reusable_render:
+        if spec.reusable_render and state.fast:
             entry = state.renders.key(page.file.src_uri, markdown)
             rendered = state.renders.load(entry)
             if rendered is not None:
-                state.reused[page.file.src_uri] = rendered  # _GeneratedPage.render puts it back
+                state.reused[page.file.src_uri] = rendered  # GeneratedPage.render puts it back
             else:
                 state.converting[page.file.src_uri] = (entry, state.warnings.count)
     return markdown
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    uri = page.file.src_uri
-    if uri in state.converting:
-        entry, warnings_before = state.converting.pop(uri)
-        if state.warnings.count == warnings_before:
-            links = page.links_to_anchors
-            state.renders.store(entry, Rendered(
-                html, page.toc, set(page.present_anchor_ids or ()),
-                None if links is None else {target.src_uri: dict(anchors) for target, anchors in links.items()}))
+    # A post converted without a warning is kept for the next build.
+    converting = state.converting.pop(page.file.src_uri, None)
+    if converting is not None and state.warnings.count == converting[1]:
+        state.renders.store(converting[0], internals.conversion(page, html))
     return html
 
 
-def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
-    if state.pool is not None and page.meta.get("template") == PRERENDERED:
-        try:
-            state.prerendered[page.file.src_uri] = state.pool.take(page.file.src_uri)
-        except RuntimeError as error:
-            raise PluginError(str(error)) from None
-        return context
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    # What the templates in overrides/ call besides Material's own.
+    env.filters["vn_date"] = format_date
+    env.filters["vn_datetime"] = format_datetime
+    # Jinja's urlencode keeps "/" as is; a URL inside a query string wants everything encoded.
+    env.filters["url_param"] = lambda value: quote(str(value), safe="")
+    env.filters["code_variants"] = code_variants
+    env.globals["layout"] = layout  # the site's own URLs (cchc.core.layout)
+    env.globals["frame"] = Frame(state.nav, config, shared=state.fast)
+    # overrides/partials/nav.html wraps Material's own, which it reaches under this prefix.
+    env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(MATERIAL_TEMPLATES)})])
+    return env
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    # The theme's own pages (404.html) get the same content security policy.
+    return _policy(output) if template_name.endswith(".html") else output
+
+
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    # What each template gets as `cchc` and `cchc_share` (see the header of each template).
     spec = state.specs.get(page.file.src_uri)
     if spec is not None:
         context["cchc"] = spec.context
@@ -326,69 +241,54 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav) -> dic
     return context
 
 
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    # Every page gets its content security policy and goes to Pagefind as it is written.
+    output = _policy(output)
+    try:
+        state.index.add(page.file.dest_uri, output)
+    except SearchIndexError as error:
+        raise PluginError(str(error)) from None
+    if page.file.src_uri == state.last_searchable:
+        state.index.close_input()  # Pagefind writes the index while the listings render
+        state.late.write()
+    if not state.fast:
+        return output
+    state.late.page(page.file.src_uri, output, page.file.abs_dest_path)
+    return ""  # MkDocs writes nothing, and WrittenElsewhere keeps it from saying so
+
+
 def _policy(output: str) -> str:
     settings = state.content.settings
     return add_policy(output, settings.frame_hosts, settings.script_hosts)
 
 
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    uri = page.file.src_uri
-    try:
-        if uri in state.prerendered:  # rendered and written by the copy
-            state.index.add_document(page.file.dest_uri, state.prerendered.pop(uri))
-            output = ""
-        else:
-            output = _policy(output)
-            state.index.add(page.file.dest_uri, output)
-            state.late.page(uri, output, page.file.abs_dest_path)
-            output = ""
-    except SearchIndexError as error:
-        raise PluginError(str(error)) from None
-    if uri == state.last_searchable:
-        state.index.close_input()
-        state.late.write()  # while Pagefind writes the index
-    return output  # empty: MkDocs writes nothing (and _written_later keeps it from saying so)
-
-
-def _written_later(record: logging.LogRecord) -> bool:
-    """Drops MkDocs' note that a page came out empty, for pages written by LateWrites."""
-    message = record.getMessage()
-    if not message.startswith(_SKIPPED):
-        return True
-    uri = message[len(_SKIPPED):].partition("'. ")[0]
-    return not (uri in state.late.uris or (state.pool is not None and state.pool.renders(uri)))
-
-
-_SKIPPED = "Page skipped: '"  # mkdocs.commands.build._build_page, on an empty page
-_BUILD_LOG = logging.getLogger("mkdocs.commands.build")
-
-
 def on_post_build(config: MkDocsConfig) -> None:
-    logging.getLogger("mkdocs").removeHandler(state.warnings)
-    _BUILD_LOG.removeFilter(_written_later)
+    # The search index and /admin/ need every page written first.
+    _stop_listening()
     content = state.content
     try:
-        state.index.close_input()  # both normally done at the last searchable page;
-        state.late.finish()  # a site without one gets here first
-        if state.pool is not None:
-            state.pool.finish()  # the copy has written its pages and cards
+        state.index.close_input()  # done at the last searchable page, unless the site has none
+        state.late.finish()
         index, state.index = state.index, None
         index.finish()
         write_admin(Path(config.site_dir), cms_config(content.settings, content.news.categories, content.tthc.fields),
                     config.site_name)
-    except (SearchIndexError, AdminError, RuntimeError) as error:
+    except (SearchIndexError, AdminError, OSError) as error:
         raise PluginError(str(error)) from None
 
 
 def on_build_error(error: Exception) -> None:
-    logging.getLogger("mkdocs").removeHandler(state.warnings)
-    _BUILD_LOG.removeFilter(_written_later)
+    # No Pagefind process, writer thread or log filter outlives a failed build.
+    _stop_listening()
     state.late.abandon()
-    if state.pool is not None:
-        state.pool.close()  # no process or file left behind
     if state.index is not None:
         state.index.abort()
         state.index = None
+
+
+def _stop_listening() -> None:
+    logging.getLogger("mkdocs").removeHandler(state.warnings)
+    state.quiet.detach()
 
 
 def on_serve(server, config: MkDocsConfig, builder):

@@ -21,11 +21,6 @@ from pathlib import Path
 
 from cchc.core.layout import NODE_MODULES
 
-try:
-    import fcntl
-except ImportError:  # not on Windows; the pipe keeps its default size there
-    fcntl = None
-
 PAGEFIND_API = NODE_MODULES / "pagefind" / "lib" / "index.js"
 FEED = Path(__file__).resolve().parent / "pagefind_feed.mjs"
 BODY = "data-pagefind-body"
@@ -164,10 +159,6 @@ class LiveIndex:
             ["node", str(FEED), str(site_dir / "pagefind")],
             stdin=subprocess.PIPE, stdout=self._log, stderr=self._log,
         )
-        # Pages handed over in a burst (those rendered on the second core) would otherwise
-        # hold the build at every 64 KB while Pagefind parses; 1 MB is Linux's usual limit.
-        with contextlib.suppress(AttributeError, OSError):
-            fcntl.fcntl(self._process.stdin.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
         self._broken = False
         self._closed = False
 
@@ -197,10 +188,6 @@ class LiveIndex:
     def closed(self) -> bool:
         """True once close_input was called: the index has every searchable page."""
         return self._closed
-
-    def fileno(self) -> int:
-        """The pipe to Pagefind, which a forked process must close (hooks/render_pool.py)."""
-        return self._process.stdin.fileno()
 
     def close_input(self) -> None:
         """No more searchable pages: Pagefind starts writing while the rest of the site builds."""
