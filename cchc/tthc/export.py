@@ -16,7 +16,7 @@ from typing import Any
 from cchc.core import layout
 from cchc.core.dates import format_date
 from cchc.core.settings import Portals, Settings
-from cchc.tthc.model import Catalogue, Duration, Procedure
+from cchc.tthc.model import Catalogue, Channel, Duration, Procedure
 from cchc.tthc.pages import online_url
 from cchc.tthc.parts import BY_KEY, CSV_COLUMNS, LINES, TOP_LEVEL
 
@@ -27,31 +27,23 @@ def _duration(value: Duration) -> dict[str, Any]:
     return {"value": value.value, "unit": value.unit, "label": str(value)}
 
 
-# Parts that are not simple, as JSON: each gives its key (and what is read with it) and value.
-_JSON: dict[str, Callable[[Procedure, str, Portals], dict[str, Any]]] = {
-    "code": lambda p, site, portals: {"code": p.code, "national_code": p.national_code},
-    "level": lambda p, site, portals: {"level": p.level, "level_label": p.level_label},
-    "field": lambda p, site, portals: {"field": {"slug": p.field.slug, "name": p.field.name}},
-    "status": lambda p, site, portals: {"status": p.status, "status_label": p.status_label, "url": site + p.url},
-    "online": lambda p, site, portals: {
-        "online": {"level": p.online_level, "label": p.online_label, "url": online_url(p, portals)}},
-    "steps": lambda p, site, portals: {"steps": [{"case": g.case or None, "steps": list(g.steps)} for g in p.steps]},
-    "channels": lambda p, site, portals: {"channels": [
-        {
-            "channel": c.channel,
-            "label": c.label,
-            "time": _duration(c.time),
-            "time_note": c.time_note or None,
-            "fees": [
-                {"kind": f.kind, "amount": f.amount, "amount_text": f.amount_text or None,
-                 "description": f.description or None, "label": f.label}
-                for f in c.fees
-            ],
-            "description": c.description or None,
-        }
-        for c in p.channels
-    ]},
-    "dossier": lambda p, site, portals: {"dossier": {
+def _channel(c: Channel) -> dict[str, Any]:
+    return {
+        "channel": c.channel,
+        "label": c.label,
+        "time": _duration(c.time),
+        "time_note": c.time_note or None,
+        "fees": [
+            {"kind": f.kind, "amount": f.amount, "amount_text": f.amount_text or None,
+             "description": f.description or None, "label": f.label}
+            for f in c.fees
+        ],
+        "description": c.description or None,
+    }
+
+
+def _dossier(p: Procedure, site: str) -> dict[str, Any]:
+    return {
         "sets": p.dossier_sets,
         "note": p.dossier_note or None,
         "cases": [
@@ -66,7 +58,20 @@ _JSON: dict[str, Callable[[Procedure, str, Portals], dict[str, Any]]] = {
             }
             for case in p.dossier
         ],
-    }},
+    }
+
+
+# Parts that are not simple, as JSON: each gives its key (and what is read with it) and value.
+_JSON: dict[str, Callable[[Procedure, str, Portals], dict[str, Any]]] = {
+    "code": lambda p, site, portals: {"code": p.code, "national_code": p.national_code},
+    "level": lambda p, site, portals: {"level": p.level, "level_label": p.level_label},
+    "field": lambda p, site, portals: {"field": {"slug": p.field.slug, "name": p.field.name}},
+    "status": lambda p, site, portals: {"status": p.status, "status_label": p.status_label, "url": site + p.url},
+    "online": lambda p, site, portals: {
+        "online": {"level": p.online_level, "label": p.online_label, "url": online_url(p, portals)}},
+    "steps": lambda p, site, portals: {"steps": [{"case": g.case or None, "steps": list(g.steps)} for g in p.steps]},
+    "channels": lambda p, site, portals: {"channels": [_channel(c) for c in p.channels]},
+    "dossier": lambda p, site, portals: {"dossier": _dossier(p, site)},
     "agencies": lambda p, site, portals: {"agencies": dict(p.agencies)},
     "legal_basis": lambda p, site, portals: {"legal_basis": [
         {"number": d.number, "title": d.title, "date": d.date.date().isoformat(), "issuer": d.issuer}
@@ -83,7 +88,7 @@ def _record(p: Procedure, site: str, portals: Portals) -> dict[str, Any]:
     for part in TOP_LEVEL:
         if part.simple:
             value = getattr(p, part.key)
-            record[part.key] = list(value) if part.kind == LINES else value
+            record[part.key] = list(value) if part.kind == LINES else value or None  # not stated: null
         else:
             record.update(_JSON[part.key](p, site, portals))
     record["replaced_by"] = [site + other.url for other in p.replaced_by]
