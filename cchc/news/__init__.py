@@ -1,1 +1,1 @@
-
+"""News: categories, posts, questions and answers; their loading, pages and feeds."""

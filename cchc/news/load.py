@@ -98,23 +98,22 @@ class PostLoader:
     def load(self, path: Path) -> Post | None:
         """The post in ``path``, or None when its errors are recorded; raises ContentError if unreadable."""
         source = display_path(path, self.root)
+        errors = self.report.file(source)
         relative = path.relative_to(self.content_dir / layout.NEWS_DIR)
         year_dir = relative.parts[0] if len(relative.parts) == 2 else None
         if not year_dir or not re.fullmatch(r"\d{4}", year_dir):
-            raise ContentError(
-                source, None, "tên tệp",
-                "tin bài phải nằm ngay trong thư mục năm, ví dụ content/news/2024/2024-03-07-ten-bai.md",
-            )
+            errors.at("tên tệp", "tin bài phải nằm ngay trong thư mục năm, ví dụ content/news/2024/2024-03-07-ten-bai.md")
+            return None
         name = FILE_NAME.match(path.name)
         slug = make_slug(name["rest"]) if name else ""
         if not slug:
-            raise ContentError(source, None, "tên tệp", NAME_HINT)
+            errors.at("tên tệp", NAME_HINT)
+            return None
 
         front, body, body_line = split_front_matter(read_text(path, source), source)
-        doc = load_yaml(front, source, first_line=2)
+        doc = errors.doc = load_yaml(front, source, first_line=2)
         if not isinstance(doc.data, dict):
             raise ContentError(source, 2, "", "phần đầu phải là các dòng “tên_trường: giá trị”")
-        errors = self.report.file(source, doc)
         data = schema.restore_text(doc.data, self.post_schema, doc)
         if not schema.validate(data, "post", errors):
             return None

@@ -1,1 +1,1 @@
-
+"""Administrative procedures (TTHC): records, decisions, history, pages, changelog and open data."""
