@@ -158,20 +158,28 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         File.generated(config, uri, content=data, inclusion=InclusionLevel.NOT_IN_NAV)
         for uri, data in plan_files(content).items()
     ]
-    cache = content.settings.cache_dir
-    made = render_all(state.cards, cache / "cards")
-    made |= {thumb.src_uri: render_thumbnail(thumb.source, cache / "thumbs") for thumb in content.news.thumbnails}
-    for uri, path in made.items():
-        file = (internals.CachedFile if state.fast else File).generated(
-            config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
-        if state.fast:
-            file.place = state.late.file  # linked from .cache/, after the pages that make its folder
-        generated.append(file)
+    generated += _images(config)
     for file in generated:
         if files.get_file_from_path(file.src_uri) is not None:
             raise PluginError(f"{file.src_uri}: hai tệp cùng được xuất bản ở đường dẫn này "
                               "(một trang trong docs/ hoặc một tệp tên *.nho.jpg trong content/); "
                               "đổi tên một trong hai")
+        files.append(file)
+    return files
+
+
+def _images(config: MkDocsConfig) -> list[File]:
+    """Share cards and thumbnails, drawn into .cache/ if they are not there yet."""
+    content = state.content
+    cache = content.settings.cache_dir
+    made = render_all(state.cards, cache / "cards")
+    made |= {thumb.src_uri: render_thumbnail(thumb.source, cache / "thumbs") for thumb in content.news.thumbnails}
+    files = []
+    for uri, path in made.items():
+        file = (internals.CachedFile if state.fast else File).generated(
+            config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
+        if state.fast:
+            file.place = state.late.file  # linked from .cache/, after the pages that make its folder
         files.append(file)
     return files
 

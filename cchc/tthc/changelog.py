@@ -37,9 +37,22 @@ def _context(catalogue: Catalogue, decisions: list[Decision], **extra: Any) -> d
     }
 
 
+TITLE = "Thay đổi thủ tục hành chính"
+CRUMB = ("Thay đổi", layout.CHANGELOG)
+
+
 def plan(catalogue: Catalogue, settings: Settings) -> list[PageSpec]:
     if not catalogue.decisions and not catalogue.procedures:
         return []
+    by_year: dict[int, list[Decision]] = defaultdict(list)
+    for decision in catalogue.decisions:
+        by_year[decision.signed.year].append(decision)  # a decision belongs to the year it was signed
+    return [_main_page(catalogue, settings),
+            *(_year_page(catalogue, year, decisions, settings) for year, decisions in sorted(by_year.items(), reverse=True)),
+            *(_decision_page(decision, settings) for decision in catalogue.decisions)]
+
+
+def _main_page(catalogue: Catalogue, settings: Settings) -> PageSpec:
     shown, total = [], 0
     for decision in catalogue.decisions:  # newest first
         if shown and total + len(decision.changes) > MAIN_PAGE_CHANGES:
@@ -47,50 +60,49 @@ def plan(catalogue: Catalogue, settings: Settings) -> list[PageSpec]:
         shown.append(decision)
         total += len(decision.changes)
     department = settings.department.name
-    title = "Thay đổi thủ tục hành chính"
     description = (f"Thủ tục hành chính của {department} mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ "
                    "theo từng quyết định công bố.")
     latest = f"Cập nhật theo quyết định {catalogue.decisions[0].number}" if catalogue.decisions else ""
-    card = Card(title=title, eyebrow="Nhật ký thay đổi", footer=department, detail=latest)
-    crumbs = (HOME, TTHC_CRUMB, ("Thay đổi", layout.CHANGELOG))
-    specs = [PageSpec(
+    card = Card(title=TITLE, eyebrow="Nhật ký thay đổi", footer=department, detail=latest)
+    crumbs = (HOME, TTHC_CRUMB, CRUMB)
+    return PageSpec(
         src_uri=layout.index_source(layout.CHANGELOG),
-        title=title,
+        title=TITLE,
         template="tthc-changelog.html",
         description=description,
-        share=with_card(layout.CHANGELOG, card, title=title, description=description, breadcrumbs=crumbs,
+        share=with_card(layout.CHANGELOG, card, title=TITLE, description=description, breadcrumbs=crumbs,
                         structured=(breadcrumbs(crumbs, settings),)),
         context=_context(catalogue, shown, kind="all", truncated=len(shown) < len(catalogue.decisions)),
-    )]
-    by_year: dict[int, list[Decision]] = defaultdict(list)
-    for decision in catalogue.decisions:
-        by_year[decision.signed.year].append(decision)  # a decision belongs to the year it was signed
-    for year, decisions in sorted(by_year.items(), reverse=True):
-        url = layout.changelog_year_url(year)
-        year_title = f"Thay đổi thủ tục hành chính năm {year}"
-        year_text = f"Các quyết định công bố thủ tục hành chính ký trong năm {year}."
-        specs.append(PageSpec(
-            src_uri=layout.index_source(url),
-            title=year_title,
-            template="tthc-changelog.html",
-            description=year_text,
-            share=site_share(settings, url, year_title, year_text, (*crumbs[1:], (str(year), url)),
-                             image=layout.card_url(layout.CHANGELOG)),
-            context=_context(catalogue, decisions, kind="year", year=year, truncated=False),
-        ))
-    for decision in catalogue.decisions:
-        decision_title = f"Quyết định {decision.number}"
-        specs.append(PageSpec(
-            src_uri=decision.src_uri,
-            title=decision_title,
-            template="tthc-decision.html",
-            searchable=True,
-            description=decision.title,
-            share=site_share(settings, decision.url, decision_title, decision.title,
-                             (*crumbs[1:], (decision_title, decision.url)), image=layout.card_url(layout.CHANGELOG)),
-            context={"decision": decision, "counts": count_kinds(decision.changes), "types": CHANGE_TYPES},
-        ))
-    return specs
+    )
+
+
+def _year_page(catalogue: Catalogue, year: int, decisions: list[Decision], settings: Settings) -> PageSpec:
+    url = layout.changelog_year_url(year)
+    title = f"{TITLE} năm {year}"
+    text = f"Các quyết định công bố thủ tục hành chính ký trong năm {year}."
+    return PageSpec(
+        src_uri=layout.index_source(url),
+        title=title,
+        template="tthc-changelog.html",
+        description=text,
+        share=site_share(settings, url, title, text, (TTHC_CRUMB, CRUMB, (str(year), url)),
+                         image=layout.card_url(layout.CHANGELOG)),
+        context=_context(catalogue, decisions, kind="year", year=year, truncated=False),
+    )
+
+
+def _decision_page(decision: Decision, settings: Settings) -> PageSpec:
+    title = f"Quyết định {decision.number}"
+    return PageSpec(
+        src_uri=decision.src_uri,
+        title=title,
+        template="tthc-decision.html",
+        searchable=True,
+        description=decision.title,
+        share=site_share(settings, decision.url, title, decision.title, (TTHC_CRUMB, CRUMB, (title, decision.url)),
+                         image=layout.card_url(layout.CHANGELOG)),
+        context={"decision": decision, "counts": count_kinds(decision.changes), "types": CHANGE_TYPES},
+    )
 
 
 def atom(catalogue: Catalogue, settings: Settings) -> bytes:
@@ -100,7 +112,7 @@ def atom(catalogue: Catalogue, settings: Settings) -> bytes:
     changes = catalogue.changes[:FEED_ENTRIES]
     feed = FeedGenerator()
     feed.id(site + layout.CHANGELOG)
-    feed.title(f"Thay đổi thủ tục hành chính – {department}")
+    feed.title(f"{TITLE} – {department}")
     feed.subtitle("Thủ tục mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ theo quyết định công bố.")
     feed.author({"name": department, "email": settings.department.email})
     feed.link(href=site + layout.CHANGELOG, rel="alternate")
