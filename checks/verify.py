@@ -55,7 +55,7 @@ def page_types(content) -> dict[str, str]:
         "Tin tức": layout.NEWS,
         "Tin bài": post.url if post else None,
         "Chuyên mục": post.category.url if post else None,
-        "Lưu trữ năm": layout.year_url(post.year) if post else None,
+        "Lưu trữ năm": layout.YEAR_URL.format(year=post.year) if post else None,
         "Liên hệ": layout.CONTACT,
         "Hỏi – đáp": layout.QA,
         "Danh sách TTHC": layout.TTHC,

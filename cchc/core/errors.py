@@ -8,10 +8,10 @@ read at all raises :class:`ContentError`, and the loader records that too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from cchc.core.yamlsafe import YamlDoc
@@ -45,6 +45,17 @@ class ContentErrors(Exception):
         return "\n".join(lines)
 
 
+T = TypeVar("T")
+
+
+def _attempt(add: Callable[[ContentError], None], read: Callable[..., T], args: tuple) -> T | None:
+    try:
+        return read(*args)
+    except ContentError as error:  # the file cannot be read at all: say so, go on with the next
+        add(error)
+        return None
+
+
 class Report:
     """Every error of one load, file by file."""
 
@@ -57,6 +68,10 @@ class Report:
 
     def add(self, error: ContentError) -> None:
         self.errors.append(error)
+
+    def attempt(self, read: Callable[..., T], *args: Any) -> T | None:
+        """``read(*args)``, or None if it raised a ContentError, which is recorded."""
+        return _attempt(self.add, read, args)
 
     def __bool__(self) -> bool:
         return bool(self.errors)
@@ -86,6 +101,10 @@ class FileErrors:
         self.errors.append(error)
         if self._sink is not None:
             self._sink.append(error)
+
+    def attempt(self, read: Callable[..., T], *args: Any) -> T | None:
+        """``read(*args)``, or None if it raised a ContentError, which is recorded for this file."""
+        return _attempt(self.add, read, args)
 
     def __bool__(self) -> bool:
         return bool(self.errors)

@@ -70,32 +70,14 @@ URL_ROOTS = (HOME, NEWS, CATEGORIES, QA, CONTACT, SEARCH, GUIDE, ADMIN, MEDIA, S
 PUBLISHED = {NEWS_DIR: NEWS, MEDIA_DIR: MEDIA, TTHC_DIR: TTHC}
 
 
-def post_url(year: int, slug: str) -> str:
-    return f"{NEWS}{year}/{slug}/"
-
-
-def year_url(year: int) -> str:
-    return f"{NEWS}{year}/"
-
-
-def category_url(slug: str) -> str:
-    return f"{CATEGORIES}{slug}/"
-
-
-def procedure_url(slug: str) -> str:
-    return f"{TTHC}{slug}/"
-
-
-def field_url(slug: str) -> str:
-    return f"{FIELDS}{slug}/"
-
-
-def decision_url(slug: str) -> str:
-    return f"{DECISIONS}{slug}/"
-
-
-def changelog_year_url(year: int) -> str:
-    return f"{CHANGELOG}{year}/"
+# Pages of one item, as str.format patterns (Pelican's *_URL settings): POST_URL.format(year=2024, slug="a").
+POST_URL = NEWS + "{year}/{slug}/"
+YEAR_URL = NEWS + "{year}/"
+CATEGORY_URL = CATEGORIES + "{slug}/"
+PROCEDURE_URL = TTHC + "{slug}/"
+FIELD_URL = FIELDS + "{slug}/"
+DECISION_URL = DECISIONS + "{slug}/"
+CHANGELOG_YEAR_URL = CHANGELOG + "{year}/"
 
 
 def paged_url(base: str, number: int) -> str:
@@ -115,6 +97,16 @@ def card_url(page_url: str) -> str:
 def index_source(url: str) -> str:
     """The virtual Markdown file of a section page: ``tthc/`` → ``tthc/index.md``."""
     return f"{url}index.md"
+
+
+class HasPage:
+    """A record with a page of its own at ``url``, whose virtual Markdown file is ``src_uri``."""
+
+    url: str
+
+    @property
+    def src_uri(self) -> str:
+        return leaf_source(self.url)
 
 
 def leaf_source(url: str) -> str:

@@ -18,6 +18,7 @@ import copy
 import difflib
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import fastjsonschema
@@ -26,7 +27,7 @@ from jsonschema.exceptions import ValidationError
 
 from cchc.core.errors import FileErrors
 from cchc.core.layout import SCHEMA_DIR
-from cchc.core.yamlsafe import YamlDoc
+from cchc.core.yamlsafe import YamlDoc, read_yaml
 
 _TYPE_NAMES = {
     "string": "văn bản",
@@ -165,3 +166,18 @@ def validate(data: Any, name: str, errors: FileErrors, base: tuple = ()) -> bool
         extra, message = _message(error)
         errors.at(base + tuple(error.absolute_path) + tuple(p for p in extra if p != ""), message)
     return False
+
+
+def read_record(path: Path, name: str, what: str, errors: FileErrors) -> dict[str, Any] | None:
+    """The YAML file at ``path`` as a record of schema ``name``, text kept as typed; None when its errors are recorded.
+
+    ``what`` names the record for the editor: "hồ sơ thủ tục", "quyết định".
+    """
+    doc = errors.doc = errors.attempt(read_yaml, path, errors.source)
+    if doc is None:
+        return None
+    if not isinstance(doc.data, dict):
+        errors.at("", f"{what} phải là các dòng “tên_trường: giá trị”", line=1)
+        return None
+    data = restore_text(doc.data, load_schema(name), doc)
+    return data if validate(data, name, errors) else None

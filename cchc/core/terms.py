@@ -13,8 +13,7 @@ from typing import Generic, TypeVar
 
 from cchc.core import schema
 from cchc.core.errors import ContentError, Report, display_path
-from cchc.core.files import read_text
-from cchc.core.yamlsafe import load_yaml
+from cchc.core.yamlsafe import read_yaml
 
 
 @dataclass(frozen=True)
@@ -61,10 +60,8 @@ def load_terms(path: Path, root: Path, schema_name: str, key: str, make: Callabl
     if not path.is_file():
         report.add(ContentError(source, None, "", "thiếu tệp danh sách này"))
         return TermIndex([])
-    try:
-        doc = load_yaml(read_text(path, source), source)
-    except ContentError as error:
-        report.add(error)
+    doc = report.attempt(read_yaml, path, source)
+    if doc is None:
         return TermIndex([])
     errors = report.file(source, doc)
     data = schema.restore_text(doc.data, schema.load_schema(schema_name), doc)

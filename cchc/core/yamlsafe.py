@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path as PathLike
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from cchc.core.errors import ContentError, dotted
+from cchc.core.files import read_text
 from cchc.core.text import nfc
 
 Path = tuple[Any, ...]
@@ -113,6 +115,11 @@ def load_yaml(text: str, source: str, first_line: int = 1) -> YamlDoc:
     finally:
         loader.dispose()
     return _built(node, loader, source, first_line)
+
+
+def read_yaml(path: PathLike, source: str) -> YamlDoc:
+    """The YAML file at ``path`` (named ``source`` in messages); raises ContentError if unreadable."""
+    return load_yaml(read_text(path, source), source)
 
 
 def _fast_compose(text: str) -> tuple[yaml.Node | None, yaml.BaseLoader | None]:

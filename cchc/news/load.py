@@ -16,7 +16,7 @@ from cchc.core.html_policy import check_markdown_html
 from cchc.core.settings import Settings
 from cchc.core.terms import TermIndex, load_terms
 from cchc.core.text import make_slug
-from cchc.core.yamlsafe import load_yaml
+from cchc.core.yamlsafe import load_yaml, read_yaml
 from cchc.news.links import resolve_links
 from cchc.news.model import Category, News, Post, QAItem
 
@@ -85,18 +85,14 @@ class PostLoader:
             if path.suffix.lower() != ".md":
                 assets.append(Asset(layout.published_uri(PurePosixPath(layout.NEWS_DIR, relative)), path))
                 continue
-            try:
-                post = self.load(path)
-            except ContentError as error:
-                self.report.add(error)
-                continue
+            post = self.report.attempt(self.load, path)
             if post is not None:
                 posts.append(post)
         self._check_unique(posts)
         return posts, assets
 
     def load(self, path: Path) -> Post | None:
-        """The post in ``path``, or None when its errors are recorded; raises ContentError if unreadable."""
+        """The post in ``path``, or None when its errors are recorded; raises ContentError if it cannot be read."""
         source = display_path(path, self.root)
         errors = self.report.file(source)
         relative = path.relative_to(self.content_dir / layout.NEWS_DIR)
@@ -215,10 +211,8 @@ def load_qa(path: Path, root: Path, embed_hosts: frozenset[str], report: Report)
     if not path.is_file():
         return []
     source = display_path(path, root)
-    try:
-        doc = load_yaml(read_text(path, source), source)
-    except ContentError as error:
-        report.add(error)
+    doc = report.attempt(read_yaml, path, source)
+    if doc is None:
         return []
     errors = report.file(source, doc)
     data = schema.restore_text(doc.data or {"questions": []}, schema.load_schema("qa"), doc)

@@ -19,11 +19,11 @@ class Category(Term):
 
     @property
     def url(self) -> str:
-        return layout.category_url(self.slug)
+        return layout.CATEGORY_URL.format(slug=self.slug)
 
 
 @dataclass
-class Post:
+class Post(layout.HasPage):
     source: str  # path relative to the project, for messages
     abs_path: Path
     year: int
@@ -46,11 +46,7 @@ class Post:
 
     @property
     def url(self) -> str:
-        return layout.post_url(self.year, self.slug)
-
-    @property
-    def src_uri(self) -> str:
-        return layout.leaf_source(self.url)
+        return layout.POST_URL.format(year=self.year, slug=self.slug)
 
     @property
     def thumbnail(self) -> str | None:

@@ -30,7 +30,7 @@ def plan(news: News, settings: Settings) -> list[PageSpec]:
     for category in news.categories:
         specs += _category_pages(news, category, settings)
     for year, posts in news.by_year.items():
-        url = layout.year_url(year)
+        url = layout.YEAR_URL.format(year=year)
         specs += _listing(
             settings, url, f"Tin tức năm {year}", posts, settings.archive_per_page,
             kind="archive", year=year, years=list(news.by_year),

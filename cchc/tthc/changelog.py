@@ -77,7 +77,7 @@ def _main_page(catalogue: Catalogue, settings: Settings) -> PageSpec:
 
 
 def _year_page(catalogue: Catalogue, year: int, decisions: list[Decision], settings: Settings) -> PageSpec:
-    url = layout.changelog_year_url(year)
+    url = layout.CHANGELOG_YEAR_URL.format(year=year)
     title = f"{TITLE} năm {year}"
     text = f"Các quyết định công bố thủ tục hành chính ký trong năm {year}."
     return PageSpec(

@@ -13,10 +13,9 @@ from typing import Protocol
 
 from cchc.core import layout, schema
 from cchc.core.dates import DateError, parse_datetime
-from cchc.core.errors import ContentError, FileErrors, Report, display_path
-from cchc.core.files import read_text, walk
+from cchc.core.errors import FileErrors, Report, display_path
+from cchc.core.files import walk
 from cchc.core.text import make_slug
-from cchc.core.yamlsafe import load_yaml
 from cchc.tthc.model import STATUSES, Change, Decision, Procedure
 
 
@@ -49,19 +48,12 @@ class DecisionLoader:
     def check_forms(self) -> None:
         """Syntax and schema only: what can be checked while some records are still broken."""
         for path in self._paths():
-            try:
-                self._read(path)
-            except ContentError as error:
-                self.report.add(error)
+            self._read(path)
 
     def load_all(self, procedures: list[Procedure]) -> list[Decision]:
         decisions = []
         for path in self._paths():
-            try:
-                decision = self.load(path)
-            except ContentError as error:
-                self.report.add(error)
-                continue
+            decision = self.load(path)
             if decision is not None:
                 decisions.append(decision)
         self._check_numbers(decisions)
@@ -71,14 +63,9 @@ class DecisionLoader:
 
     def _read(self, path: Path) -> tuple[FileErrors, dict] | None:
         source = display_path(path, self.root)
-        doc = load_yaml(read_text(path, source), source)
-        if not isinstance(doc.data, dict):
-            raise ContentError(source, 1, "", "quyết định phải là các dòng “tên_trường: giá trị”")
-        errors = self._files[source] = self.report.file(source, doc)
-        data = schema.restore_text(doc.data, schema.load_schema("decision"), doc)
-        if not schema.validate(data, "decision", errors):
-            return None
-        return errors, data
+        errors = self._files[source] = self.report.file(source)
+        data = schema.read_record(path, "decision", "quyết định", errors)
+        return None if data is None else (errors, data)
 
     def load(self, path: Path) -> Decision | None:
         read = self._read(path)

@@ -7,12 +7,11 @@ from pathlib import Path, PurePosixPath
 
 from cchc.core import layout, schema
 from cchc.core.dates import DateError, parse_datetime
-from cchc.core.errors import ContentError, ContentErrors, FileErrors, Report, display_path
-from cchc.core.files import Asset, read_text, walk
+from cchc.core.errors import ContentErrors, FileErrors, Report, display_path
+from cchc.core.files import Asset, walk
 from cchc.core.settings import Settings
 from cchc.core.terms import TermIndex, load_terms
 from cchc.core.text import make_slug
-from cchc.core.yamlsafe import load_yaml
 from cchc.tthc.decisions import DecisionLoader
 from cchc.tthc.history import describe_amendments
 from cchc.tthc.model import (
@@ -61,8 +60,6 @@ class ProcedureLoader:
     def __init__(self, content_dir: Path, root: Path, fields: TermIndex[Field], province_code: str, report: Report):
         self.content_dir, self.root, self.fields, self.province = content_dir, root, fields, province_code
         self.report = report
-        self.schema = schema.load_schema("tthc")
-        self._unreadable = 0
         self._files: dict[str, FileErrors] = {}  # source → its errors, for checks made later
         self.index: dict[str, Procedure] = {}  # code, national code, URL slug or file name → record
 
@@ -71,7 +68,7 @@ class ProcedureLoader:
         for path, relative in walk(self.content_dir / layout.TTHC_DIR):
             if path.suffix.lower() in (".yml", ".yaml"):
                 if len(relative.parts) == 1:
-                    procedure = self._load_one(path)
+                    procedure = self.load(path)
                     if procedure is not None:
                         procedures.append(procedure)
                 continue  # YAML in subfolders (decisions) belongs to cchc/tthc/decisions.py
@@ -82,29 +79,18 @@ class ProcedureLoader:
     @property
     def sound(self) -> bool:
         """No record had an error."""
-        return not self._unreadable and not any(self._files.values())
-
-    def _load_one(self, path: Path) -> Procedure | None:
-        try:
-            return self.load(path)
-        except ContentError as error:
-            self.report.add(error)
-            self._unreadable += 1
-            return None
+        return not any(self._files.values())
 
     def at(self, procedure: Procedure, field: tuple, message: str) -> None:
         """An error in a loaded record, for checks made by later loaders (decisions)."""
         self._files[procedure.source].at(field, message)
 
     def load(self, path: Path) -> Procedure | None:
-        """The record in ``path``, or None when its errors are recorded; raises ContentError if unreadable."""
+        """The record in ``path``, or None when its errors are recorded."""
         source = display_path(path, self.root)
-        doc = load_yaml(read_text(path, source), source)
-        if not isinstance(doc.data, dict):
-            raise ContentError(source, 1, "", "hồ sơ thủ tục phải là các dòng “tên_trường: giá trị”")
-        errors = self._files[source] = self.report.file(source, doc)
-        data = schema.restore_text(doc.data, self.schema, doc)
-        if not schema.validate(data, "tthc", errors):
+        errors = self._files[source] = self.report.file(source)
+        data = schema.read_record(path, "tthc", "hồ sơ thủ tục", errors)
+        if data is None:
             return None
 
         code = data.get("code")

@@ -38,7 +38,7 @@ class Field(Term):
 
     @property
     def url(self) -> str:
-        return layout.field_url(self.slug)
+        return layout.FIELD_URL.format(slug=self.slug)
 
 
 def format_money(amount: int) -> str:
@@ -130,7 +130,7 @@ class WorkflowStep:
 
 
 @dataclass(eq=False)  # identity: records link to each other through their history
-class Procedure:
+class Procedure(layout.HasPage):
     source: str  # path relative to the project, for messages
     abs_path: Path
     slug: str  # URL segment: code (lower case) + level suffix, or the file name
@@ -166,11 +166,7 @@ class Procedure:
 
     @property
     def url(self) -> str:
-        return layout.procedure_url(self.slug)
-
-    @property
-    def src_uri(self) -> str:
-        return layout.leaf_source(self.url)
+        return layout.PROCEDURE_URL.format(slug=self.slug)
 
     @property
     def national_code(self) -> str | None:
@@ -199,7 +195,7 @@ class Procedure:
 
 
 @dataclass(eq=False)
-class Decision:
+class Decision(layout.HasPage):
     """A Quyết định công bố: one file in content/tthc/quyet-dinh/."""
 
     source: str
@@ -215,11 +211,7 @@ class Decision:
 
     @property
     def url(self) -> str:
-        return layout.decision_url(self.slug)
-
-    @property
-    def src_uri(self) -> str:
-        return layout.leaf_source(self.url)
+        return layout.DECISION_URL.format(slug=self.slug)
 
     @property
     def sort_key(self) -> tuple:

@@ -49,7 +49,7 @@ def plan(catalogue: Catalogue, settings: Settings) -> list[PageSpec]:
         return []
     specs = [_procedure_page(p, settings) for p in catalogue.procedures]
     for p in catalogue.procedures:
-        specs += [PageSpec(src_uri=layout.leaf_source(layout.procedure_url(alias)), title=p.name,
+        specs += [PageSpec(src_uri=layout.leaf_source(layout.PROCEDURE_URL.format(slug=alias)), title=p.name,
                            template="tthc-redirect.html", context={"procedure": p})
                   for alias in p.aliases]
     description = f"Danh mục thủ tục hành chính thuộc thẩm quyền giải quyết của {settings.department.name}."
