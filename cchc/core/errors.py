@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from cchc.core.yamlsafe import YamlDoc
+
+class Lines(Protocol):
+    """Where each field of a file is (cchc.core.yamlsafe.YamlDoc)."""
+
+    def line_of(self, path: tuple) -> int | None: ...
 
 
 @dataclass(frozen=True, order=True)
@@ -62,7 +65,7 @@ class Report:
     def __init__(self) -> None:
         self.errors: list[ContentError] = []
 
-    def file(self, source: str, doc: YamlDoc | None = None) -> FileErrors:
+    def file(self, source: str, doc: Lines | None = None) -> FileErrors:
         """The collector of one file; what it records lands here too."""
         return FileErrors(source, doc, self.errors)
 
@@ -84,7 +87,7 @@ class Report:
 class FileErrors:
     """The errors of one file, each at a field: ``at(("steps", 2), "…")`` finds the line in the YAML."""
 
-    def __init__(self, source: str, doc: YamlDoc | None = None, sink: list[ContentError] | None = None):
+    def __init__(self, source: str, doc: Lines | None = None, sink: list[ContentError] | None = None):
         self.source, self.doc = source, doc
         self.errors: list[ContentError] = []
         self._sink = sink
