@@ -17,7 +17,6 @@ import yaml
 
 from cchc.core import layout, schema
 from cchc.core.errors import ContentError, ContentErrors, FileErrors, display_path
-from cchc.core.yamlsafe import YamlDoc
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ class Settings:
     def from_extra(cls, extra: dict[str, Any], root: Path, site_url: str | None,
                    config_name: str = layout.CONFIG_FILE) -> Settings:
         extra = dict(extra)  # MkDocs hands over a config object, not a dict
-        errors = FileErrors(config_name, YamlDoc(extra))
+        errors = FileErrors(config_name)  # MkDocs does not say which line a value was on
         if not schema.validate(extra, "site", errors, base=("extra",)):
             raise ContentErrors(errors.errors)
         news = extra.get("news", {})

@@ -105,7 +105,3 @@ CSV_COLUMNS = (
 
 # Labels by key, for templates: cchc.parts["agencies.executing"].
 LABELS = {part.key: part.label for part in PARTS}
-
-
-def label(key: str) -> str:
-    return BY_KEY[key].label
