@@ -5,6 +5,7 @@
 ``new``     creates a post (``new tin "Tiêu đề"``), a procedure (``new tthc``)
             or a decision (``new quyet-dinh "1234/QĐ-UBND"``), correctly named.
 ``edit``    the live preview plus the web editor's local backend (``make edit``).
+``upgrade`` rewrites procedure records from format v1 to v2 in place, comments kept.
 """
 
 from __future__ import annotations
@@ -13,16 +14,20 @@ import argparse
 import sys
 from pathlib import Path
 
+from ruamel.yaml.error import YAMLError
+
 from cchc.core import layout
 from cchc.core.dates import build_now
 from cchc.core.errors import ContentError, ContentErrors, Report
 from cchc.core.settings import Settings
 from cchc.core.terms import load_terms
+from cchc.core.yamlsafe import read_yaml
 from cchc.editor.scaffold import ScaffoldError, new_decision, new_post, new_procedure
 from cchc.editor.server import run_editor
 from cchc.news.model import Category
 from cchc.site.content import load_content
 from cchc.tthc.model import Field
+from cchc.tthc.upgrade import NotARecord, UnsafeRewrite, upgrade_file
 
 
 def check(root: Path) -> int:
@@ -83,6 +88,35 @@ def new(args: argparse.Namespace) -> int:
     return 0
 
 
+def upgrade(paths: list[Path]) -> int:
+    failed = False
+    for path in paths:
+        try:
+            changed = upgrade_file(path)
+        except (OSError, ValueError, YAMLError) as error:  # reported; the other files are still upgraded
+            print(f"Không nâng cấp được {_upgrade_problem(path, error)}", file=sys.stderr)
+            failed = True
+        else:
+            print(f"{'đã nâng cấp' if changed else 'đã ở dạng v2'}: {path}")
+    return 1 if failed else 0
+
+
+def _upgrade_problem(path: Path, error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        return f"{path}: không có tệp này"
+    if isinstance(error, OSError):
+        return f"{path}: không đọc hoặc ghi được tệp ({error.strerror or error})"
+    if isinstance(error, NotARecord):
+        return f"{path}: tệp không phải hồ sơ thủ tục (cần các dòng “tên_trường: giá trị”)"
+    if isinstance(error, UnsafeRewrite):
+        return f"{path}: không ghi lại được tệp mà giữ đúng dữ liệu; tệp giữ nguyên, hãy sửa tay sang dạng v2"
+    try:  # `make check`'s own words for a file it cannot read, with the line
+        read_yaml(path, str(path))
+    except ContentError as described:
+        return str(described)
+    return f"{path}: tệp YAML không đọc được ({error})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cchc", description="Công cụ nội dung của trang Sở Y tế.")
     root_arg = argparse.ArgumentParser(add_help=False)
@@ -105,11 +139,16 @@ def main(argv: list[str] | None = None) -> int:
 
     edit = commands.add_parser("edit", parents=[root_arg], help="xem thử và trang biên tập trên máy này")
     edit.add_argument("--port", type=int, default=8000, help="cổng xem thử (mặc định 8000)")
+
+    upgrade_cmd = commands.add_parser("upgrade", help="nâng cấp hồ sơ thủ tục từ dạng v1 lên v2, giữ chú thích")
+    upgrade_cmd.add_argument("files", nargs="+", type=Path, metavar="TỆP", help="tệp hồ sơ, ví dụ content/tthc/1.004616.yml")
     args = parser.parse_args(argv)
     if args.command == "check":
         return check(args.root.resolve())
     if args.command == "new":
         return new(args)
+    if args.command == "upgrade":
+        return upgrade(args.files)
     root = args.root.resolve()
     try:
         port = Settings.from_project(root).editor.local_port
