@@ -48,14 +48,14 @@ steps:
   - "Bước 2: Sở Y tế thẩm định hồ sơ và trả kết quả."
 channels:
   - channel: truc_tiep
-    time: {{value: 10, unit: ngay_lam_viec}}
-    time_note: "kể từ ngày nhận đủ hồ sơ hợp lệ"
+    times:
+      - {{value: 10, unit: ngay_lam_viec, note: "kể từ ngày nhận đủ hồ sơ hợp lệ"}}
     fees:
       - kind: phi
         amount: 360000
         description: "Phí thẩm định cấp giấy phép hành nghề"
   - channel: truc_tuyen
-    time: {{value: 7, unit: ngay}}
+    times: [{{value: 7, unit: ngay}}]
     fees:
       - kind: phi
         amount: 1000000

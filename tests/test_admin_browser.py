@@ -149,38 +149,39 @@ def test_admin_creates_a_post_and_a_procedure_on_disk_and_in_the_site(browser, e
 
     page.goto(url + "admin/#/collections/thu-tuc/new")
     form.text("Mã thủ tục (không bắt buộc)", "1.099001")
-    form.choose("Cấp thực hiện", "Cấp tỉnh")
+    # v2: only the name is required; every other part the editor fills is one the source states.
+    form.choose("Cấp thực hiện (không bắt buộc)", "Cấp tỉnh")
     form.text("Tên thủ tục", PROCEDURE_NAME)
-    form.text("Loại thủ tục", "TTHC được luật giao quy định chi tiết")
-    form.choose("Lĩnh vực", "Dược phẩm")
+    form.text("Loại thủ tục (không bắt buộc)", "TTHC được luật giao quy định chi tiết")
+    form.choose("Lĩnh vực (không bắt buộc)", "Dược phẩm")
     form.add("bước")
     form.text("Bước", "Bước 1: Nộp hồ sơ trực tuyến, không cần đến trụ sở.")
     form.add("cách thức")
     form.choose("Hình thức nộp", "Trực tuyến")
-    form.text("Số", "5")
-    form.choose("Đơn vị", "ngày làm việc")
+    form.add("thời hạn")
+    form.text("Số (không bắt buộc)", "5")
+    form.choose("Đơn vị (không bắt buộc)", "ngày làm việc")
     form.add("khoản phí")
-    form.choose("Loại", "Lệ phí")
+    form.choose("Loại (không bắt buộc)", "Lệ phí")
     form.text("Số tiền (đồng) (không bắt buộc)", "150000")
-    form.text("Số bộ hồ sơ", "1")
+    form.text("Số bộ hồ sơ (không bắt buộc)", "1")
     form.add("trường hợp hồ sơ")
     form.add("giấy tờ")
     form.text("Tên giấy tờ", "Đơn đề nghị: no")
-    form.text("Bản chính", "1")
-    form.text("Bản sao", "0")
+    form.text("Bản chính (không bắt buộc)", "1")
+    form.text("Bản sao (không bắt buộc)", "0")
     form.add("đối tượng")
     form.text("Đối tượng", "Doanh nghiệp")
-    form.text("Cơ quan có thẩm quyền", "Sở Y tế")
-    form.text("Cơ quan trực tiếp thực hiện", "Phòng Nghiệp vụ Dược")
-    form.text("Địa chỉ tiếp nhận hồ sơ", "Trung tâm Phục vụ hành chính công tỉnh")
+    form.text("Cơ quan có thẩm quyền (không bắt buộc)", "Sở Y tế")
+    form.text("Địa chỉ tiếp nhận hồ sơ (không bắt buộc)", "Trung tâm Phục vụ hành chính công tỉnh")
     form.add("kết quả")
     form.text("Kết quả", "Giấy xác nhận")
     form.add("văn bản")
-    form.text("Số ký hiệu", "15/2023/QH15")
-    form.text("Trích yếu", "Luật Khám bệnh, chữa bệnh")
-    form.text("Ngày ban hành", "2023-01-09")
-    form.text("Cơ quan ban hành", "Quốc hội")
-    form.choose("Mức độ", "Toàn trình")
+    form.text("Số ký hiệu (không bắt buộc)", "15/2023/QH15")
+    form.text("Trích yếu (không bắt buộc)", "Luật Khám bệnh, chữa bệnh")
+    form.text("Ngày ban hành (không bắt buộc)", "2023-01-09")
+    form.text("Cơ quan ban hành (không bắt buộc)", "Quốc hội")
+    form.choose("Mức độ (không bắt buộc)", "Toàn trình")
     form.publish()
     record_file = _wait_for(lambda: list((project.path / "content/tthc").glob("*.yml")), "the procedure")[0]
     context.close()
@@ -202,7 +203,8 @@ def test_admin_creates_a_post_and_a_procedure_on_disk_and_in_the_site(browser, e
     (post,) = content.news.posts
     assert post.tags == ["no", "on", "7:30"]
     (procedure,) = content.tthc.procedures
-    assert procedure.dossier[0].documents[0].name == "Đơn đề nghị: no"
+    assert procedure.dossier.cases[0].documents[0].name == "Đơn đề nghị: no"
+    assert procedure.conditions is None and procedure.channels[0].fees[0].label == "Lệ phí: 150.000 đồng"
     assert project.check().returncode == 0
 
     result = project.build(site="site2")

@@ -13,7 +13,9 @@ def page(site, url):
 def test_demo_decisions_cover_the_brief(demo_content):
     decisions = demo_content.tthc.decisions
     assert len(decisions) >= 6 and len({d.signed.year for d in decisions}) >= 2
-    assert {c.kind for c in demo_content.tthc.changes} == {"moi_ban_hanh", "sua_doi_bo_sung", "thay_the", "bai_bo"}
+    assert {c.kind for c in demo_content.tthc.changes} == {"moi_ban_hanh", "sua_doi_bo_sung", "thay_the", "bai_bo",
+                                                          "chuan_hoa", "uy_quyen"}
+    assert any(d.effective is None and d.approves_workflows for d in decisions)
     assert any(len(c.replaces) > 1 for c in demo_content.tthc.changes)  # several old procedures merged into one
     assert sum(1 for c in demo_content.tthc.changes if c.parts) >= 2  # amendments with history in git
 

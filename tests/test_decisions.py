@@ -147,7 +147,7 @@ def test_amendment_parts_come_from_git_history(project):
     git(project, "add", "-A")
     git(project, "commit", "-qm", "v1")
     project.procedure("1.004616", replace={
-        "time: {value: 10, unit: ngay_lam_viec}": "time: {value: 7, unit: ngay_lam_viec}",
+        "{value: 10, unit: ngay_lam_viec,": "{value: 7, unit: ngay_lam_viec,",
         "        amount: 360000\n": "        amount: 200000\n",
         '        - name: "Văn bằng chuyên môn"\n': '        - name: "Văn bằng chuyên môn"\n          originals: 0\n'
                                                    '          copies: 1\n        - name: "Giấy khám sức khoẻ"\n',
@@ -155,7 +155,7 @@ def test_amendment_parts_come_from_git_history(project):
     decision(project, '- change: sua_doi_bo_sung\n  procedure: "1.004616"\n  summary: "Rút ngắn thời hạn"\n')
     git(project, "add", "-A")
     git(project, "commit", "-qm", "amend 1.004616 by 10/QĐ-UBND")
-    project.procedure("1.004616", replace={"time: {value: 10, unit: ngay_lam_viec}": "time: {value: 7, unit: ngay_lam_viec}",
+    project.procedure("1.004616", replace={"{value: 10, unit: ngay_lam_viec,": "{value: 7, unit: ngay_lam_viec,",
                                            "        amount: 360000\n": "        amount: 200000\n",
                                            '        - name: "Văn bằng chuyên môn"\n': '        - name: "Văn bằng chuyên môn"\n          originals: 0\n          copies: 1\n        - name: "Giấy khám sức khoẻ"\n',
                                            '  executing: "Phòng Nghiệp vụ Y"': '  executing: "Phòng Nghiệp vụ Dược"'})

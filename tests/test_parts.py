@@ -22,7 +22,7 @@ def test_every_field_of_the_record_is_a_part_or_said_not_to_be():
 def test_labels_are_the_schema_titles_the_form_and_checker_show():
     schema = load_schema("tthc")["properties"]
     assert BY_KEY["agencies.executing"].label == schema["agencies"]["properties"]["executing"]["title"]
-    assert BY_KEY["channels.time"].label == schema["channels"]["items"]["properties"]["time"]["title"]
+    assert BY_KEY["channels.times"].label == schema["channels"]["items"]["properties"]["times"]["title"]
     assert all(part.label for part in PARTS)
 
 
@@ -40,7 +40,7 @@ def test_csv_columns_as_published(demo_content):
     header = next(csv.reader(io.StringIO(data)))
     assert header == ["Mã thủ tục", "Tên thủ tục", "Cấp thực hiện", "Loại thủ tục", "Lĩnh vực", "Tình trạng",
                       "Dịch vụ công trực tuyến", "Thời hạn giải quyết", "Phí, lệ phí", "Cơ quan thực hiện",
-                      "Đối tượng thực hiện", "Kết quả thực hiện", "Căn cứ pháp lý", "Đường dẫn"]
+                      "Đối tượng thực hiện", "Kết quả thực hiện", "Yêu cầu, điều kiện", "Căn cứ pháp lý", "Đường dẫn"]
 
 
 OLD = {

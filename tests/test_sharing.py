@@ -90,9 +90,10 @@ def test_procedure_page(demo_site, demo_content):
     channels = {c["name"]: c for c in service["availableChannel"]}
     assert channels["Trực tuyến"]["serviceUrl"].startswith("https://")
     for channel in procedure.channels:
-        expected = {"gio": "PT", "thang": "P"}.get(channel.time.unit, "P")
-        assert channels[channel.label]["processingTime"].startswith(expected)
-        assert str(channel.time) in channels[channel.label]["description"]
+        (time,) = channel.times
+        expected = {"gio": "PT", "thang": "P"}.get(time.unit, "P")
+        assert channels[channel.label]["processingTime"] == f"{expected}{time.value}{'H' if time.unit == 'gio' else 'M' if time.unit == 'thang' else 'D'}"
+        assert str(time) in channels[channel.label]["description"]
 
 
 def test_home_page(demo_site, demo_content):

@@ -17,10 +17,11 @@ def test_valid_record_loads_completely(project):
     project.procedure()
     (p,) = project.content().tthc.procedures
     assert (p.code, p.slug, p.url, p.level_label) == ("1.004616", "1.004616", "tthc/1.004616/", "Cấp tỉnh")
-    assert [str(c.time) for c in p.channels] == ["10 ngày làm việc", "7 ngày"]
+    assert [c.times_text for c in p.channels] == ["10 ngày làm việc", "7 ngày"]
+    assert p.channels[0].times[0].note == "kể từ ngày nhận đủ hồ sơ hợp lệ"
     assert p.channels[0].fees[0].label == "Phí: 360.000 đồng"
-    assert p.dossier[0].documents[0].form == "tthc/mau/don.docx"
-    assert p.dossier[0].documents[1].counts == "Bản chính: 0 – Bản sao: 1"
+    assert p.dossier.cases[0].documents[0].form == "tthc/mau/don.docx"
+    assert p.dossier.cases[0].documents[1].counts == "Bản chính: 0 – Bản sao: 1"
     assert p.legal_basis[0].date.year == 2023 and p.in_force
 
 
@@ -37,10 +38,10 @@ def test_record_without_code_uses_its_file_name(project):
 
 
 def test_missing_required_part(project):
-    project.procedure(replace={'receiving_address: "Trung tâm Phục vụ hành chính công tỉnh"\n': ""})
+    project.procedure(replace={'name: "Cấp giấy phép hành nghề khám bệnh, chữa bệnh đối với bác sỹ"\n': ""})
     error = project.only_error()
-    assert (error.path, error.field) == (FILE, "receiving_address")
-    assert "thiếu trường bắt buộc" in error.message and "Địa chỉ tiếp nhận" in error.message
+    assert (error.path, error.field) == (FILE, "name")
+    assert "thiếu trường bắt buộc" in error.message and "Tên thủ tục" in error.message
 
 
 @pytest.mark.parametrize("code", ['"1.4616"', '"H41.004616"', '"1.004616.000.00.00.41"'])
@@ -107,21 +108,21 @@ def test_yaml_1_1_values_are_kept_or_rejected(project):
 
 
 def test_time_is_a_number_with_a_unit(project):
-    project.procedure(replace={"time: {value: 7, unit: ngay}": "time: {value: 7:30, unit: ngay}"})
+    project.procedure(replace={"times: [{value: 7, unit: ngay}]": "times: [{value: 7:30, unit: ngay}]"})
     error = project.only_error()
-    assert error.field == "channels[2].time.value" and "số nguyên" in error.message and "7:30" in error.message
+    assert error.field == "channels[2].times[1].value" and "số nguyên" in error.message and "7:30" in error.message
 
 
 def test_unknown_time_unit(project):
     project.procedure(replace={"unit: ngay}": "unit: tuan}"})
     error = project.only_error()
-    assert error.field == "channels[2].time.unit" and "ngay_lam_viec" in error.message
+    assert error.field == "channels[2].times[1].unit" and "ngay_lam_viec" in error.message
 
 
-def test_fee_needs_exactly_one_amount(project):
-    project.procedure(replace={"        amount: 1000000\n": ""})
+def test_fee_has_at_most_one_amount(project):
+    project.procedure(replace={"        amount: 1000000\n": "        amount: 1000000\n        amount_text: \"Một triệu đồng\"\n"})
     error = project.only_error()
-    assert error.field == "channels[2].fees[1]" and "amount" in error.message
+    assert error.field == "channels[2].fees[1].amount_text" and "amount" in error.message
 
 
 def test_bad_legal_basis_date(project):

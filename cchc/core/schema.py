@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import difflib
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -93,13 +94,14 @@ def restore_text(value: Any, schema: dict[str, Any], doc: YamlDoc, path: tuple =
 
     ``title: 2024`` or ``hotline: 1900`` load as integers; a field the schema
     types as text gets the exact characters instead. Optional fields left
-    empty are dropped: the web editor writes ``image: ""`` or ``fees: []``
-    once a field has been touched and cleared, which means "not given".
+    empty are dropped: the web editor writes ``image: ""`` once a field has
+    been touched and cleared, which means "not given". A list the schema marks
+    ``x-none`` keeps ``[]``: there it is the source's explicit "Không".
     """
     if isinstance(value, dict):
         props, required = schema.get("properties", {}), set(schema.get("required", ()))
         return {k: restore_text(v, props.get(k, {}), doc, path + (k,)) for k, v in value.items()
-                if k in required or not _empty(v)}
+                if k in required or not _empty(v) or (v == [] and props.get(k, {}).get("x-none"))}
     if isinstance(value, list):
         items = schema.get("items", {})
         return [restore_text(v, items, doc, path + (i,)) for i, v in enumerate(value)]
@@ -116,8 +118,8 @@ def _message(error: ValidationError) -> tuple[tuple, str]:
     """Return (extra path below the error's path, Vietnamese message)."""
     kind, schema, instance, expected = error.validator, error.schema, error.instance, error.validator_value
     if kind == "required":
-        missing = [key for key in expected if key not in instance]
-        key = missing[0] if missing else ""
+        # jsonschema reports each missing key as its own error, naming it in the message.
+        key = next((k for k in expected if k not in instance and error.message.startswith(repr(k))), "")
         return (key,), f"thiếu trường bắt buộc {_label(schema, key)}"
     if kind == "additionalProperties":
         known = list(schema.get("properties", {}))
@@ -152,10 +154,24 @@ def _message(error: ValidationError) -> tuple[tuple, str]:
     if kind in ("minimum", "maximum"):
         word = "nhỏ nhất" if kind == "minimum" else "lớn nhất"
         return (), f"giá trị {word} là {expected}, {_describe(instance)}"
+    if kind == "pattern" and schema.get("x-url"):
+        return (), url_problem(instance)
     if kind == "pattern":
         hint = schema.get("description") or f"định dạng {expected}"
         return (), f"không đúng định dạng ({hint}); {_describe(instance)}"
     return (), error.message
+
+
+def url_problem(text: str) -> str:
+    """Why ``text`` is not a web address an editor meant, in words that point at the fix."""
+    text = str(text)
+    if any(c.isspace() for c in text.strip()):
+        at = next(i for i, c in enumerate(text.strip()) if c.isspace())
+        return (f"đường dẫn có dấu cách (sau “{text.strip()[:at][-30:]}”); đường dẫn không chứa dấu cách, "
+                f"hãy xoá dấu cách; đang là “{text}”")
+    if not text.startswith(("https://", "http://")):
+        return f"đường dẫn phải bắt đầu bằng https:// ; đang là “{text}”"
+    return f"đường dẫn thiếu tên miền (ví dụ https://dichvucong.gov.vn/...); đang là “{text}”"
 
 
 def validate(data: Any, name: str, errors: FileErrors, base: tuple = ()) -> bool:
@@ -173,11 +189,26 @@ def read_record(path: Path, name: str, what: str, errors: FileErrors) -> dict[st
 
     ``what`` names the record for the editor: "hồ sơ thủ tục", "quyết định".
     """
+    data, valid = read_data(path, name, what, errors)
+    return data if valid else None
+
+
+def read_data(path: Path, name: str, what: str, errors: FileErrors,
+              reject: Callable[[dict[str, Any]], str | None] | None = None) -> tuple[dict[str, Any] | None, bool]:
+    """Like read_record, but a record with schema errors comes back too (with False), so the checks
+    that do not depend on the broken part can still run and an editor sees every error in one round.
+
+    ``reject`` may name, before validation, a reason the whole file is of the wrong kind (an older
+    format): one message then replaces the many the schema would give.
+    """
     doc = errors.doc = errors.attempt(read_yaml, path, errors.source)
     if doc is None:
-        return None
+        return None, False
     if not isinstance(doc.data, dict):
         errors.at("", f"{what} phải là các dòng “tên_trường: giá trị”", line=1)
-        return None
+        return None, False
+    if reject and (reason := reject(doc.data)):
+        errors.at("", reason, line=1)
+        return None, False
     data = restore_text(doc.data, load_schema(name), doc)
-    return data if validate(data, name, errors) else None
+    return data, validate(data, name, errors)

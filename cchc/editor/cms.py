@@ -18,11 +18,11 @@ from cchc.core import layout
 from cchc.core.schema import load_schema
 from cchc.core.settings import Settings
 from cchc.core.terms import TermIndex
-from cchc.tthc.model import CHANGE_TYPES, CHANNELS, FEE_KINDS, LEVELS, ONLINE, STATUSES, UNITS
+from cchc.tthc.model import CHANGE_TYPES, CHANNELS, FEE_KINDS, LEVELS, OLD_ONLINE, ONLINE, STATUSES, UNITS
 
 # Labels for every enum value in the schemas (a test keeps this complete).
 ENUM_LABELS: dict[str, str] = {
-    **LEVELS, **CHANNELS, **ONLINE, **STATUSES, **UNITS, **FEE_KINDS,
+    **LEVELS, **CHANNELS, **ONLINE, **OLD_ONLINE, **STATUSES, **UNITS, **FEE_KINDS,
     **CHANGE_TYPES,
 }
 

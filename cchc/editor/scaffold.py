@@ -82,31 +82,29 @@ def new_procedure(content_dir: Path, name: str, code: str | None, level: str, fi
     if not stem:
         raise ScaffoldError("cần tên thủ tục hoặc mã thủ tục")
     code_line = f"code: {_q(code)}\n" if code else "# code: \"1.00xxxx\"  # điền khi thủ tục có mã trên Cổng Dịch vụ công quốc gia\n"
+    # Only what the editor gave is written; every other part is a commented example, because a part
+    # left in with a placeholder would be published as a fact. Uncomment what the source states.
     text = (
         "# yaml-language-server: $schema=../../schemas/tthc.schema.json\n"
-        "# Điền các trường còn trống; `make check` liệt kê những gì còn thiếu.\n"
+        "# Chép đúng nguồn; phần nào nguồn không ghi thì để nguyên dòng chú thích (trang hiện “Không có thông tin”).\n"
         f"{code_line}"
         f"level: {level}  # tinh | xa | huyen\n"
         f"name: {_q(name)}\n"
-        "type: \"\"\n"
         f"field: {field}\n"
-        "steps:\n  - \"\"\n"
-        "channels:\n"
-        "  - channel: truc_tiep  # truc_tiep | truc_tuyen | buu_chinh\n"
-        "    time: {value: 0, unit: ngay_lam_viec}  # ngay_lam_viec | ngay | gio | thang\n"
-        "    fees: []  # ví dụ: [{kind: le_phi, amount: 100000}]\n"
-        "dossier:\n"
-        "  sets: 1\n"
-        "  cases:\n"
-        "    - documents:\n"
-        "        - {name: \"\", originals: 1, copies: 0}\n"
-        "subjects: [\"\"]\n"
-        "agencies:\n  competent: \"\"\n  executing: \"\"\n"
-        "receiving_address: \"\"\n"
-        "results: [\"\"]\n"
-        "conditions: []\n"
-        "legal_basis:\n  - {number: \"\", title: \"\", date: \"\", issuer: \"\"}\n"
-        "online:\n  level: khong  # toan_trinh | mot_phan | khong\n"
+        "# type: \"TTHC được luật giao quy định chi tiết\"\n"
+        "# steps:\n#   - \"Bước 1: ...\"\n"
+        "# channels:\n"
+        "#   - channel: truc_tiep  # truc_tiep | truc_tuyen | buu_chinh; mỗi dòng của nguồn một mục\n"
+        "#     times: [{value: 5, unit: ngay_lam_viec}]  # ngay_lam_viec | ngay | gio | thang; chỉ có chữ: [{text: \"...\"}]\n"
+        "#     fees: [{kind: phi, amount: 500000}]  # phi | le_phi | muc_gia; nguồn ghi không thu: fees: []\n"
+        "# dossier:\n#   sets: 1\n#   cases:\n#     - documents:\n#         - {name: \"...\", originals: 1, copies: 0}\n"
+        "# subjects: [\"Công dân Việt Nam\"]\n"
+        "# agencies:\n#   executing: \"Sở Y tế\"\n"
+        "# receiving_address: \"...\"\n"
+        "# results: [\"...\"]\n"
+        "# conditions: []  # nguồn ghi “Không”; nguồn không nói gì thì để nguyên chú thích\n"
+        "# legal_basis:\n#   - {number: \"...\", title: \"...\", date: \"...\", issuer: \"...\"}\n"
+        "# online:\n#   level: mot_phan  # toan_trinh | mot_phan | khong\n"
     )
     return NewFile(content_dir / layout.TTHC_DIR / f"{stem}.yml", text)
 

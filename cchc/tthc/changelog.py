@@ -119,7 +119,7 @@ def atom(catalogue: Catalogue, settings: Settings) -> bytes:
     feed.link(href=site + layout.CHANGELOG_FEED, rel="self")
     feed.language("vi")
     # Deterministic: the feed is as new as its newest change, not as the build.
-    feed.updated(max((c.effective for c in catalogue.changes), default=EPOCH))
+    feed.updated(max((c.dated for c in catalogue.changes), default=EPOCH))
     for change in reversed(changes):  # feedgen prepends: add oldest first to get newest first
         decision = change.decision
         entry = feed.add_entry()
@@ -128,12 +128,14 @@ def atom(catalogue: Catalogue, settings: Settings) -> bytes:
         # One link only: feedgen 1.0.0 drops rel on entry links, so a second
         # (the decision) would read as another "alternate". The id points there.
         entry.link(href=site + change.procedure.url, rel="alternate")
-        entry.updated(change.effective)
+        entry.updated(change.dated)
         entry.published(decision.signed)
         entry.category(term=change.kind, label=change.label)
-        text = [f"{change.label} theo Quyết định {decision.number} ngày {format_date(decision.signed)} "
-                f"của {decision.issuer}; có hiệu lực từ {format_date(change.effective)}. "
-                f"Quyết định: {site + decision.url}"]
+        when = f"có hiệu lực từ {format_date(change.effective)}" if change.effective else "chưa rõ ngày hiệu lực"
+        text = [f"{change.verb} theo Quyết định {decision.number} ngày {format_date(decision.signed)} "
+                f"của {decision.issuer}; {when}. Quyết định: {site + decision.url}"]
+        if decision.approves_workflows:
+            text.append("Quyết định đồng thời phê duyệt quy trình nội bộ giải quyết thủ tục.")
         if change.replaces:
             text.append("Thay thế: " + "; ".join(p.name for p in change.replaces) + ".")
         if change.summary:

@@ -23,6 +23,7 @@ class Records(Protocol):
     """What decisions need of the loaded procedures (cchc.tthc.load.ProcedureLoader)."""
 
     index: dict[str, Procedure]  # code, national code, URL slug or file name → record
+    broken: set[str]  # the same keys, of records with errors of their own
 
     def at(self, procedure: Procedure, field: tuple, message: str) -> None: ...
 
@@ -44,11 +45,6 @@ class DecisionLoader:
                 continue
             paths.append(path)
         return paths
-
-    def check_forms(self) -> None:
-        """Syntax and schema only: what can be checked while some records are still broken."""
-        for path in self._paths():
-            self._read(path)
 
     def load_all(self, procedures: list[Procedure]) -> list[Decision]:
         decisions = []
@@ -77,7 +73,7 @@ class DecisionLoader:
             errors.at(("number",), f"tên tệp quyết định là đường dẫn, nên phải viết thường không dấu, "
                                    f"nối bằng gạch ngang (ví dụ {slug or 'qd-1234-ubnd-2024'}.yml)")
         signed = _date(("signed",), data["signed"], errors)
-        effective = _date(("effective",), data["effective"], errors)
+        effective = _date(("effective",), data["effective"], errors) if "effective" in data else None
         if signed and effective and effective.date() < signed.date():
             errors.at(("effective",), "ngày có hiệu lực không thể trước ngày ký")
         attachment = None
@@ -90,7 +86,8 @@ class DecisionLoader:
         if errors:
             return None
         decision = Decision(errors.source, path, slug, " ".join(data["number"].split()), data["issuer"].strip(),
-                            signed, effective, " ".join(data["title"].split()), attachment)
+                            signed, effective, " ".join(data["title"].split()), attachment,
+                            approves_workflows=bool(data.get("approves_workflows")))
         self._entries(decision, data["entries"], errors)
         return decision
 
@@ -113,18 +110,18 @@ class DecisionLoader:
             effective = decision.effective
             if "effective" in entry:
                 effective = _date(at + ("effective",), entry["effective"], errors) or effective
-                if effective.date() < decision.signed.date():
+                if effective and effective.date() < decision.signed.date():
                     errors.at(at + ("effective",), "ngày có hiệu lực không thể trước ngày ký quyết định")
             if subject is not None:
                 decision.changes.append(Change(
                     decision=decision, index=index, kind=entry["change"], procedure=subject,
                     replaces=replaces, effective=effective, summary=" ".join(entry.get("summary", "").split()),
-                    basis=entry.get("basis", "").strip(), upcoming=effective > self.now,
+                    basis=entry.get("basis", "").strip(), upcoming=effective is not None and effective > self.now,
                 ))
 
     def _find(self, key: str, field: tuple, errors: FileErrors) -> Procedure | None:
         found = self.records.index.get(key.strip())
-        if found is None:
+        if found is None and key.strip() not in self.records.broken:  # a broken record says what is wrong itself
             errors.at(field, f"không có thủ tục “{key}” (ghi mã thủ tục, hoặc tên tệp nếu thủ tục chưa có mã)")
         return found
 
@@ -139,7 +136,7 @@ class DecisionLoader:
 
     def _derive(self, procedures: list[Procedure], decisions: list[Decision]) -> None:
         """Status, successors and history of every procedure, then the checks they allow."""
-        changes = sorted((c for d in decisions for c in d.changes), key=lambda c: (c.effective, c.decision.number, c.index))
+        changes = sorted((c for d in decisions for c in d.changes), key=lambda c: (c.dated, c.decision.number, c.index))
         final: dict[int, str] = {}  # what the decisions make of a procedure, whatever the dates
         ended: dict[int, Change] = {}
         for change in changes:
@@ -147,8 +144,8 @@ class DecisionLoader:
             if id(subject) in ended:
                 gone = ended[id(subject)]
                 self._at(change.decision, ("entries", change.index, "procedure"),
-                            f"thủ tục {subject.code or subject.slug} đã bị {gone.label.lower()} từ "
-                            f"{gone.effective:%d/%m/%Y} ({gone.decision.number}); không thể "
+                            f"thủ tục {subject.code or subject.slug} đã bị {gone.label.lower()} "
+                            f"{_since(gone)} ({gone.decision.number}); không thể "
                             f"{change.label.lower()} sau đó")
                 continue
             subject.history.append(change)
@@ -160,8 +157,8 @@ class DecisionLoader:
                 if id(old) in ended:
                     gone = ended[id(old)]
                     self._at(change.decision, ("entries", change.index, "replaces"),
-                                f"thủ tục {old.code or old.slug} đã bị {gone.label.lower()} từ "
-                                f"{gone.effective:%d/%m/%Y} ({gone.decision.number})")
+                                f"thủ tục {old.code or old.slug} đã bị {gone.label.lower()} "
+                                f"{_since(gone)} ({gone.decision.number})")
                     continue
                 old.history.append(change)
                 final[id(old)] = "thay_the"
@@ -173,7 +170,8 @@ class DecisionLoader:
             self._agree(procedure, final.get(id(procedure), "hieu_luc"))
 
     def _retire(self, procedure: Procedure, change: Change) -> None:
-        if change.effective <= self.now:
+        # Without a stated effective date it is announced, not known to be in force: the page says so.
+        if change.effective is not None and change.effective <= self.now:
             procedure.status = "bai_bo" if change.kind == "bai_bo" else "thay_the"
             procedure.retired_by = change
         else:
@@ -202,6 +200,10 @@ class DecisionLoader:
 
     def _at(self, decision: Decision, field: tuple, message: str) -> None:
         self._files[decision.source].at(field, message)
+
+
+def _since(change: Change) -> str:
+    return f"từ {change.effective:%d/%m/%Y}" if change.effective else f"theo quyết định ký {change.decision.signed:%d/%m/%Y}"
 
 
 def _date(field: tuple, text: str, errors: FileErrors) -> datetime | None:

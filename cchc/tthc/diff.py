@@ -10,12 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cchc.tthc.model import CHANNELS, LEVELS, ONLINE, UNITS, format_money
+from cchc.tthc.model import CHANNELS, LEVELS, NOT_STATED, OLD_ONLINE, ONLINE, UNITS, format_money
 from cchc.tthc.parts import BY_KEY, LINES, TOP_LEVEL, Part
+from cchc.tthc.upgrade import upgrade_data
 
 
 def diff_records(old: dict[str, Any], new: dict[str, Any], field_names: dict[str, str]) -> list[str]:
-    """Lines such as "Thời hạn giải quyết (Trực tiếp): 20 ngày → 15 ngày làm việc"."""
+    """Lines such as "Thời hạn giải quyết (Trực tiếp): 20 ngày → 15 ngày làm việc".
+
+    Either version may be in the v1 format (an old commit): both are read as v2.
+    """
+    old, new = upgrade_data(old), upgrade_data(new)
     lines: list[str] = []
     for part in TOP_LEVEL:
         if not part.compared:
@@ -30,7 +35,7 @@ def diff_records(old: dict[str, Any], new: dict[str, Any], field_names: dict[str
 def _simple(part: Part, before: Any, after: Any) -> list[str]:
     name = part.in_amendments
     if part.kind != LINES:
-        return [f"{name}: “{before}” → “{after}”"] if before != after else []
+        return [f"{name}: “{before or NOT_STATED}” → “{after or NOT_STATED}”"] if before != after else []
     before, after = before or [], after or []
     return ([f"{name}: bổ sung “{item}”" for item in after if item not in before]
             + [f"{name}: bỏ “{item}”" for item in before if item not in after])
@@ -39,7 +44,7 @@ def _simple(part: Part, before: Any, after: Any) -> list[str]:
 def _level(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
     if old.get("level") == new.get("level"):
         return []
-    return [f"{part.in_amendments}: {LEVELS.get(old.get('level'))} → {LEVELS.get(new.get('level'))}"]
+    return [f"{part.in_amendments}: {LEVELS.get(old.get('level'), NOT_STATED)} → {LEVELS.get(new.get('level'), NOT_STATED)}"]
 
 
 def _field(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
@@ -53,7 +58,8 @@ def _online(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> li
     before, after = (old.get("online") or {}).get("level"), (new.get("online") or {}).get("level")
     if before == after:
         return []
-    return [f"{part.in_amendments}: {ONLINE.get(before, 'không')} → {ONLINE.get(after, 'không')}"]
+    levels = {**ONLINE, **OLD_ONLINE}
+    return [f"{part.in_amendments}: {levels.get(before, NOT_STATED)} → {levels.get(after, NOT_STATED)}"]
 
 
 def _steps(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
@@ -68,34 +74,51 @@ def _steps(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> lis
     return [f"{part.in_amendments}: sửa đổi ({count(old)} → {count(new)} bước)"]
 
 
-def _time(value: dict | None) -> str:
-    if not isinstance(value, dict):
-        return "không ghi"
-    return f"{value.get('value')} {UNITS.get(value.get('unit'), value.get('unit'))}"
+def _times(rows: list[dict]) -> str:
+    times = []
+    for row in rows:
+        for time in row.get("times") or []:
+            if isinstance(time, dict):
+                value = (f"{time.get('value')} {UNITS.get(time.get('unit'), time.get('unit'))}"
+                         if "value" in time else str(time.get("text", "")))
+                times.append(value + (f" ({time['case']})" if time.get("case") else ""))
+    return "; ".join(times) or NOT_STATED
 
 
-def _fees(channel: dict) -> str:
+def _fees(rows: list[dict]) -> str:
+    if all(row.get("fees") is None for row in rows):
+        return NOT_STATED
     parts = []
-    for fee in channel.get("fees") or []:
-        amount = fee.get("amount")
-        parts.append(format_money(amount) if isinstance(amount, int) else str(fee.get("amount_text", "")))
+    for row in rows:
+        for fee in row.get("fees") or []:
+            amount = fee.get("amount")
+            money = (format_money(amount) + str(fee.get("unit", "")) if isinstance(amount, int)
+                     else str(fee.get("amount_text", NOT_STATED)))
+            parts.append(money + (f" ({fee['case']})" if fee.get("case") else ""))
     return ", ".join(parts) or "không thu"
 
 
 def _channels(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
     lines = []
-    time, fees = BY_KEY["channels.time"].in_amendments, BY_KEY["channels.fees"].in_amendments
-    before = {c.get("channel"): c for c in old.get("channels") or []}
-    after = {c.get("channel"): c for c in new.get("channels") or []}
+    time, fees = BY_KEY["channels.times"].in_amendments, BY_KEY["channels.fees"].in_amendments
+
+    def rows(data: dict) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = {}  # a channel may have several rows: compared together
+        for row in data.get("channels") or []:
+            if isinstance(row, dict):
+                out.setdefault(row.get("channel"), []).append(row)
+        return out
+
+    before, after = rows(old), rows(new)
     for key in [*after, *(k for k in before if k not in after)]:
         label = CHANNELS.get(key, key)
         if key not in before:
-            lines.append(f"{part.in_amendments}: bổ sung {label} ({_time(after[key].get('time'))})")
+            lines.append(f"{part.in_amendments}: bổ sung {label} ({_times(after[key])})")
         elif key not in after:
             lines.append(f"{part.in_amendments}: bỏ {label}")
         else:
-            if before[key].get("time") != after[key].get("time"):
-                lines.append(f"{time} ({label}): {_time(before[key].get('time'))} → {_time(after[key].get('time'))}")
+            if _times(before[key]) != _times(after[key]):
+                lines.append(f"{time} ({label}): {_times(before[key])} → {_times(after[key])}")
             if _fees(before[key]) != _fees(after[key]):
                 lines.append(f"{fees} ({label}): {_fees(before[key])} → {_fees(after[key])}")
     return lines
@@ -123,15 +146,16 @@ def _dossier(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> l
             continue
         was = before[key]
         if (was.get("originals"), was.get("copies")) != (doc.get("originals"), doc.get("copies")):
-            lines.append(f"{named(doc)}: “{doc['name']}” từ bản chính {was.get('originals')}, bản sao "
-                         f"{was.get('copies')} → bản chính {doc.get('originals')}, bản sao {doc.get('copies')}")
+            def counts(d: dict) -> str:
+                return f"bản chính {d.get('originals', '(không ghi)')}, bản sao {d.get('copies', '(không ghi)')}"
+            lines.append(f"{named(doc)}: “{doc['name']}” từ {counts(was)} → {counts(doc)}")
         if was.get("form") != doc.get("form"):
             lines.append(f"{named(doc)}: “{doc['name']}” thay mẫu đơn, tờ khai")
     lines += [f"{named(doc)}: bỏ “{doc['name']}”" for key, doc in before.items() if key not in after]
     old_sets = (old.get("dossier") or {}).get("sets")
     new_sets = (new.get("dossier") or {}).get("sets")
     if old_sets != new_sets:
-        lines.append(f"{BY_KEY['dossier.sets'].in_amendments}: {old_sets} → {new_sets}")
+        lines.append(f"{BY_KEY['dossier.sets'].in_amendments}: {old_sets or NOT_STATED} → {new_sets or NOT_STATED}")
     return lines
 
 
@@ -140,16 +164,33 @@ def _agencies(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> 
     before, after = old.get("agencies") or {}, new.get("agencies") or {}
     for key in ("competent", "executing", "delegated", "coordinating"):
         if before.get(key) != after.get(key):
-            lines.append(f"{BY_KEY['agencies.' + key].in_amendments}: “{before.get(key) or 'không'}” → "
-                         f"“{after.get(key) or 'không'}”")
+            lines.append(f"{BY_KEY['agencies.' + key].in_amendments}: “{before.get(key) or NOT_STATED}” → "
+                         f"“{after.get(key) or NOT_STATED}”")
     return lines
 
 
 def _legal_basis(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
-    before = {doc.get("number"): doc for doc in old.get("legal_basis") or []}
-    after = {doc.get("number"): doc for doc in new.get("legal_basis") or []}
-    return ([f"{part.in_amendments}: bổ sung {n} ({after[n].get('title')})" for n in after if n not in before]
-            + [f"{part.in_amendments}: bỏ {n}" for n in before if n not in after])
+    def docs(data: dict) -> dict[str, dict]:
+        return {doc.get("number") or doc.get("title"): doc for doc in data.get("legal_basis") or []
+                if isinstance(doc, dict)}
+
+    before, after = docs(old), docs(new)
+    added = [f"{part.in_amendments}: bổ sung {n}" + (f" ({after[n]['title']})" if after[n].get("title") not in (None, n) else "")
+             for n in after if n not in before]
+    return added + [f"{part.in_amendments}: bỏ {n}" for n in before if n not in after]
+
+
+def _text(key: str) -> Callable[[Part, dict, dict, dict[str, str]], list[str]]:
+    def compare(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
+        before, after = old.get(key), new.get(key)
+        return [] if before == after else [f"{part.in_amendments}: “{before or NOT_STATED}” → “{after or NOT_STATED}”"]
+    return compare
+
+
+def _related(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
+    before, after = old.get("related") or [], new.get("related") or []
+    return ([f"{part.in_amendments}: bổ sung “{k}”" for k in after if k not in before]
+            + [f"{part.in_amendments}: bỏ “{k}”" for k in before if k not in after])
 
 
 def _workflow(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> list[str]:
@@ -161,4 +202,5 @@ def _workflow(part: Part, old: dict, new: dict, field_names: dict[str, str]) -> 
 _STRUCTURED: dict[str, Callable[[Part, dict, dict, dict[str, str]], list[str]]] = {
     "level": _level, "field": _field, "online": _online, "steps": _steps, "channels": _channels,
     "dossier": _dossier, "agencies": _agencies, "legal_basis": _legal_basis, "internal_workflow": _workflow,
+    "decision": _text("decision"), "related": _related,
 }

@@ -14,72 +14,98 @@ from collections.abc import Callable
 from typing import Any
 
 from cchc.core import layout
-from cchc.core.dates import format_date
 from cchc.core.settings import Portals, Settings
-from cchc.tthc.model import Catalogue, Channel, Duration, Procedure
+from cchc.tthc.model import LEVELS, NONE, NOT_STATED, UNSTATED_FIELD_SLUG, Catalogue, Channel, Duration, Procedure
 from cchc.tthc.pages import online_url
 from cchc.tthc.parts import BY_KEY, CSV_COLUMNS, LINES, TOP_LEVEL
 
-FORMAT_VERSION = 1
+# 2: a part the source does not state is null (v1 wrote defaults); "none" is [] (fees, conditions);
+# channels are rows (a channel may repeat) with a list of times; see README.md, "Dữ liệu mở".
+FORMAT_VERSION = 2
 
 
-def _duration(value: Duration) -> dict[str, Any]:
-    return {"value": value.value, "unit": value.unit, "label": str(value)}
+def _duration(value: Duration | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {"value": value.value, "unit": value.unit, "text": value.text or None, "case": value.case or None,
+            "note": value.note or None, "label": str(value)}
 
 
 def _channel(c: Channel) -> dict[str, Any]:
     return {
         "channel": c.channel,
         "label": c.label,
-        "time": _duration(c.time),
-        "time_note": c.time_note or None,
-        "fees": [
-            {"kind": f.kind, "amount": f.amount, "amount_text": f.amount_text or None,
-             "description": f.description or None, "label": f.label}
+        "case": c.case or None,
+        "times": None if c.times is None else [_duration(t) for t in c.times],
+        "fees": None if c.fees is None else [
+            {"kind": f.kind, "kind_label": f.kind_label, "amount": f.amount, "amount_text": f.amount_text or None,
+             "unit": f.unit or None, "case": f.case or None, "description": f.description or None, "label": f.label}
             for f in c.fees
         ],
         "description": c.description or None,
     }
 
 
-def _dossier(p: Procedure, site: str) -> dict[str, Any]:
+def _dossier(p: Procedure, site: str) -> dict[str, Any] | None:
+    if p.dossier is None:
+        return None
     return {
-        "sets": p.dossier_sets,
-        "note": p.dossier_note or None,
+        "sets": p.dossier.sets,
+        "sets_text": p.dossier.sets_text or None,
+        "note": p.dossier.note or None,
         "cases": [
             {
                 "case": case.case or None,
                 "documents": [
-                    {"name": d.name, "originals": d.originals, "copies": d.copies,
+                    {"name": d.name, "originals": d.originals, "copies": d.copies, "count_text": d.count_text or None,
                      "form_url": site + d.form if d.form else None,
                      "form_name": d.form_name or None, "note": d.note or None}
                     for d in case.documents
                 ],
             }
-            for case in p.dossier
+            for case in p.dossier.cases
         ],
     }
+
+
+def _online(p: Procedure, portals: Portals) -> dict[str, Any] | None:
+    if p.online_level is None and p.online_url is None:
+        return None
+    # url: what the record states; submit_url: where the page's button goes (it may come from mkdocs.yml).
+    return {"level": p.online_level, "label": p.online_label if p.online_level else None,
+            "url": p.online_url, "submit_url": online_url(p, portals)}
 
 
 # Parts that are not simple, as JSON: each gives its key (and what is read with it) and value.
 _JSON: dict[str, Callable[[Procedure, str, Portals], dict[str, Any]]] = {
     "code": lambda p, site, portals: {"code": p.code, "national_code": p.national_code},
-    "level": lambda p, site, portals: {"level": p.level, "level_label": p.level_label},
-    "field": lambda p, site, portals: {"field": {"slug": p.field.slug, "name": p.field.name}},
+    "new": lambda p, site, portals: {"new": p.new},
+    "decision": lambda p, site, portals: {"decision": p.announced_in},
+    "portal_url": lambda p, site, portals: {"portal_url": p.portal_url},
+    "level": lambda p, site, portals: {"level": p.level, "level_label": LEVELS.get(p.level)},
+    "field": lambda p, site, portals: {"field": None if p.field.slug == UNSTATED_FIELD_SLUG else
+                                       {"slug": p.field.slug, "name": p.field.name}},
     "status": lambda p, site, portals: {"status": p.status, "status_label": p.status_label, "url": site + p.url},
-    "online": lambda p, site, portals: {
-        "online": {"level": p.online_level, "label": p.online_label, "url": online_url(p, portals)}},
-    "steps": lambda p, site, portals: {"steps": [{"case": g.case or None, "steps": list(g.steps)} for g in p.steps]},
-    "channels": lambda p, site, portals: {"channels": [_channel(c) for c in p.channels]},
+    "online": lambda p, site, portals: {"online": _online(p, portals)},
+    "steps": lambda p, site, portals: {"steps": None if p.steps is None else
+                                       [{"case": g.case or None, "steps": list(g.steps)} for g in p.steps]},
+    "channels": lambda p, site, portals: {"channels": [_channel(c) for c in p.channels] or None},
     "dossier": lambda p, site, portals: {"dossier": _dossier(p, site)},
-    "agencies": lambda p, site, portals: {"agencies": dict(p.agencies)},
-    "legal_basis": lambda p, site, portals: {"legal_basis": [
-        {"number": d.number, "title": d.title, "date": d.date.date().isoformat(), "issuer": d.issuer}
+    "agencies": lambda p, site, portals: {"agencies": dict(p.agencies) or None},
+    "legal_basis": lambda p, site, portals: {"legal_basis": None if p.legal_basis is None else [
+        {"number": d.number or None, "title": d.title or None,
+         "date": d.date.date().isoformat() if d.date else None, "issuer": d.issuer or None}
         for d in p.legal_basis
     ]},
     "internal_workflow": lambda p, site, portals: {"internal_workflow": [
-        {"content": w.content, "unit": w.unit, "time": _duration(w.time)} for w in p.workflow
-    ]},
+        {"step": w.step or None, "content": w.content, "unit": w.unit or None, "time": _duration(w.time)}
+        for w in p.workflow
+    ] or None},
+    "related": lambda p, site, portals: {"related": [
+        {"name": other.name if other else key, "code": other.code if other else None,
+         "url": site + other.url if other else None}
+        for key, other in p.related
+    ] or None},
 }
 
 
@@ -88,7 +114,7 @@ def _record(p: Procedure, site: str, portals: Portals) -> dict[str, Any]:
     for part in TOP_LEVEL:
         if part.simple:
             value = getattr(p, part.key)
-            record[part.key] = list(value) if part.kind == LINES else value or None  # not stated: null
+            record[part.key] = list(value) if part.kind == LINES and value is not None else value
         else:
             record.update(_JSON[part.key](p, site, portals))
     record["replaced_by"] = [site + other.url for other in p.replaced_by]
@@ -108,17 +134,25 @@ def procedures_json(catalogue: Catalogue, settings: Settings) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-# Cells of the parts that are not simple, by key; a list of lines is joined with "; ".
+def _rows(p: Procedure, text: Callable[[Channel], str]) -> str:
+    """One cell for every row of "Cách thức thực hiện", each named by its channel (and case)."""
+    if not p.channels:
+        return NOT_STATED
+    return "; ".join(f"{c.label}{f' ({c.case})' if c.case else ''}: {text(c)}" for c in p.channels)
+
+
+# Cells of the parts that are not simple, by key. A cell says what the page says:
+# "Không có thông tin" where the source is silent, "Không" for an explicit none.
 _CELLS: dict[str, Callable[[Procedure], str]] = {
-    "code": lambda p: p.code or "",
+    "code": lambda p: p.code or p.code_label,
     "level": lambda p: p.level_label,
-    "field": lambda p: p.field.name,
+    "field": lambda p: p.field.name if p.field.slug != UNSTATED_FIELD_SLUG else NOT_STATED,
     "status": lambda p: p.status_label,
     "online": lambda p: p.online_label,
-    "channels.time": lambda p: "; ".join(f"{c.label}: {c.time}" for c in p.channels),
-    "channels.fees": lambda p: "; ".join(f"{c.label}: {f.label}" for c in p.channels for f in c.fees) or "Không",
-    "agencies.executing": lambda p: p.agencies["executing"],
-    "legal_basis": lambda p: "; ".join(f"{d.number} ngày {format_date(d.date)} của {d.issuer}" for d in p.legal_basis),
+    "channels.times": lambda p: _rows(p, lambda c: c.times_text),
+    "channels.fees": lambda p: _rows(p, lambda c: c.fees_text),
+    "agencies.executing": lambda p: p.agencies.get("executing") or NOT_STATED,
+    "legal_basis": lambda p: NOT_STATED if p.legal_basis is None else "; ".join(d.line for d in p.legal_basis),
 }
 URL_COLUMN = "Đường dẫn"
 
@@ -128,7 +162,9 @@ def _cell(p: Procedure, key: str) -> str:
     if not part.simple:
         return _CELLS[key](p)
     value = getattr(p, key)
-    return "; ".join(value) if part.kind == LINES else value
+    if value is None:
+        return NOT_STATED
+    return ("; ".join(value) or NONE) if part.kind == LINES else value
 
 
 def procedures_csv(catalogue: Catalogue, settings: Settings) -> bytes:

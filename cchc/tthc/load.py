@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
 
 from cchc.core import layout, schema
 from cchc.core.dates import DateError, parse_datetime
-from cchc.core.errors import ContentErrors, FileErrors, Report, display_path
+from cchc.core.errors import ContentError, ContentErrors, FileErrors, Report, display_path
 from cchc.core.files import Asset, walk
 from cchc.core.settings import Settings
 from cchc.core.terms import TermIndex, load_terms
-from cchc.core.text import make_slug
+from cchc.core.text import make_slug, nfc
 from cchc.tthc.decisions import DecisionLoader
 from cchc.tthc.history import describe_amendments
 from cchc.tthc.model import (
+    LEVELS,
+    UNSTATED_FIELD_SLUG,
     Catalogue,
     Channel,
     Document,
+    Dossier,
     DossierCase,
     Duration,
     Fee,
@@ -28,8 +35,11 @@ from cchc.tthc.model import (
     WorkflowStep,
 )
 from cchc.tthc.parts import SIMPLE
+from cchc.tthc.upgrade import is_v1
 
 CODE_HINT = "mã dạng 1.004616 hoặc dạng của tỉnh 1.004616.000.00.00.H41"
+PROVINCE_PART = re.compile(r"\.(H[0-9]{2})(?:\.[0-9]{2})?$")
+UNSTATED_FIELD = Field(slug=UNSTATED_FIELD_SLUG, name="Chưa xác định lĩnh vực", order=10**6)
 
 
 def load_catalogue(settings: Settings, now: datetime, report: Report) -> tuple[Catalogue, list[Asset]]:
@@ -41,38 +51,58 @@ def load_catalogue(settings: Settings, now: datetime, report: Report) -> tuple[C
     fields = load_terms(content_dir / layout.FIELDS_FILE, root, "fields", "fields", Field, field_errors)
     if field_errors:  # every record would fail on its field: report the cause only
         raise ContentErrors([*report.errors, *field_errors.errors])
+    if fields.find(UNSTATED_FIELD_SLUG):
+        raise ContentErrors([*report.errors, ContentError(
+            display_path(content_dir / layout.FIELDS_FILE, root), None, "fields",
+            f"“{UNSTATED_FIELD_SLUG}” là tên dành cho thủ tục chưa xác định lĩnh vực; hãy đặt slug khác")])
     records = ProcedureLoader(content_dir, root, fields, settings.department.province_code, report)
     procedures, assets = records.load_all()
+    if any(p.field is UNSTATED_FIELD for p in procedures):
+        fields = TermIndex([*fields, UNSTATED_FIELD])
+    # Decisions are checked against every record that loaded; a reference to a record that has
+    # errors of its own is not an error of the decision (records.broken).
     decisions = DecisionLoader(content_dir, root, records, now, report)
-    if records.sound:
-        catalogue = Catalogue(fields, procedures, decisions.load_all(procedures))
-    else:  # decisions point at records: cross-check them only against a sound set
-        decisions.check_forms()
-        catalogue = Catalogue(fields, procedures)
+    catalogue = Catalogue(fields, procedures, decisions.load_all(procedures))
+    records.resolve_related(procedures)
     if not report:
         describe_amendments(catalogue.procedures, root, {f.slug: f.name for f in fields})
     return catalogue, assets
 
 
 class ProcedureLoader:
-    """Loads every record, then checks what only the whole set can tell."""
+    """Loads every record, then checks what only the whole set can tell.
+
+    A record with schema errors still has the rest of its checks run (each one
+    guarded, as its part may be the broken one), so an editor sees every error
+    of a file in one round; its identity (code, level, file name) still takes
+    part in the checks across records.
+    """
 
     def __init__(self, content_dir: Path, root: Path, fields: TermIndex[Field], province_code: str, report: Report):
         self.content_dir, self.root, self.fields, self.province = content_dir, root, fields, province_code
         self.report = report
         self._files: dict[str, FileErrors] = {}  # source → its errors, for checks made later
         self.index: dict[str, Procedure] = {}  # code, national code, URL slug or file name → record
+        self.broken: set[str] = set()  # the same keys, of records that did not load
+        self._identities: list[tuple[str, str, str, str | None, list[str]]] = []  # slug, source, label, code, keys
+        self._assets: dict[str, Path] = {}  # NFC path under content/tthc/ → the file on disk
 
     def load_all(self) -> tuple[list[Procedure], list[Asset]]:
         procedures, assets = [], []
+        records = []
         for path, relative in walk(self.content_dir / layout.TTHC_DIR):
             if path.suffix.lower() in (".yml", ".yaml"):
                 if len(relative.parts) == 1:
-                    procedure = self.load(path)
-                    if procedure is not None:
-                        procedures.append(procedure)
+                    records.append(path)
                 continue  # YAML in subfolders (decisions) belongs to cchc/tthc/decisions.py
-            assets.append(Asset(layout.published_uri(PurePosixPath(layout.TTHC_DIR, relative)), path))
+            # Published under the composed (NFC) name, which is how records spell it, whatever the OS wrote.
+            name = nfc(relative.as_posix())
+            self._assets[name] = path
+            assets.append(Asset(layout.published_uri(PurePosixPath(layout.TTHC_DIR, name)), path))
+        for path in records:
+            procedure = self.load(path)
+            if procedure is not None:
+                procedures.append(procedure)
         self._check_set(procedures)
         return procedures, assets
 
@@ -89,102 +119,123 @@ class ProcedureLoader:
         """The record in ``path``, or None when its errors are recorded."""
         source = display_path(path, self.root)
         errors = self._files[source] = self.report.file(source)
-        data = schema.read_record(path, "tthc", "hồ sơ thủ tục", errors)
+        data, valid = schema.read_data(path, "tthc", "hồ sơ thủ tục", errors, reject=_old_format)
         if data is None:
             return None
-
-        code = data.get("code")
-        if code and len(code) > 8 and code[-3:] != self.province:
-            errors.at(("code",), f"mã “{code}” mang mã tỉnh {code[-3:]}, nhưng đơn vị ở tỉnh có mã "
-                                 f"{self.province} (extra.department.province_code trong mkdocs.yml)")
-        if code:
-            slug = code[:8].lower() + ("" if data["level"] == "tinh" else f"-cap-{data['level']}")
-        else:
-            slug = make_slug(path.stem)
-            if slug != path.stem:
-                errors.at(("code",), f"thủ tục chưa có mã lấy tên tệp làm đường dẫn, nên tên tệp phải viết "
-                                     f"thường không dấu, nối bằng gạch ngang (ví dụ {slug or 'ten-thu-tuc'}.yml)")
-            elif slug in layout.TTHC_RESERVED:
-                errors.at(("code",), f"tên tệp “{slug}” trùng với một mục của trang; hãy đặt tên khác")
-        field = self.fields.find(data["field"])
-        if field is None:
-            errors.at(("field",), f"không có lĩnh vực “{data['field']}”; dùng một trong: {self.fields.slugs()}")
-        status = data.get("status")
-        if "replaced_by" in data and status != "thay_the":
-            errors.at(("replaced_by",), "chỉ ghi replaced_by khi status: thay_the")
-        if data["online"]["level"] == "khong" and any(c["channel"] == "truc_tuyen" for c in data["channels"]):
-            errors.at(("online", "level"),
-                      "có cách thức “truc_tuyen” thì mức dịch vụ công trực tuyến không thể là “khong”")
-        if ("steps" in data) == ("steps_by_case" in data):
-            errors.at(("steps",), "ghi đúng một trong hai: steps (các bước) hoặc steps_by_case (các bước theo "
-                                  "từng trường hợp)" + ("; đang có cả hai" if "steps" in data else "; đang thiếu cả hai"))
-        _check_channels(data["channels"], errors)
-        legal = _legal_basis(data["legal_basis"], errors)
-        dossier = self._dossier(path, data["dossier"], errors)
-        if errors:
+        code = data.get("code") if isinstance(data.get("code"), str) else None
+        level = data.get("level") if data.get("level") in LEVELS else None
+        slug = _slug(code, level, path, errors)
+        field = UNSTATED_FIELD
+        checks: list[Callable[[], Any]] = [
+            lambda: self._check_code(data, code, errors),
+            lambda: _check_status(data, errors),
+            lambda: _check_steps(data, errors),
+            lambda: _check_channels(data, errors),
+            lambda: _check_workflow(data, errors),
+        ]
+        for check in checks:
+            _guarded(check)
+        if "field" in data:
+            field = _guarded(lambda: self._field(data["field"], errors)) or UNSTATED_FIELD
+        legal = _guarded(lambda: _legal_basis(data["legal_basis"], errors)) if "legal_basis" in data else None
+        dossier = _guarded(lambda: self._dossier(path, data["dossier"], errors)) if "dossier" in data else None
+        if errors or not valid:
+            keys = [k for k in (code, code and code[:8], slug, path.stem) if k]
+            self.broken.update(keys)
+            self._identities.append((slug, source, _identity_label(code, level, slug), code, keys))
             return None
 
+        online = data.get("online") or {}
+        agencies = data.get("agencies") or {}
         return Procedure(
             source=source,
             abs_path=path,
             slug=slug,
             code=code,
-            level=data["level"],
+            level=level,
             field=field,
-            stated_status=status,
+            stated_status=data.get("status"),
             steps=_step_groups(data),
-            channels=tuple(_channel(c) for c in data["channels"]),
-            dossier_sets=data["dossier"]["sets"],
+            channels=tuple(_channel(c) for c in data.get("channels") or ()),
             dossier=dossier,
-            dossier_note=data["dossier"].get("note", "").strip(),
-            agencies={k: v.strip() for k, v in data["agencies"].items() if v.strip()},
+            agencies={k: agencies[k].strip() for k in ("competent", "executing", "delegated", "coordinating")
+                      if agencies.get(k, "").strip()},
             legal_basis=legal,
             workflow=tuple(
-                WorkflowStep(w["content"].strip(), w["unit"].strip(), Duration(**w["time"]))
+                WorkflowStep(w.get("step", "").strip(), w["content"].strip(), w.get("unit", "").strip(),
+                             _duration(w["time"]) if "time" in w else None)
                 for w in data.get("internal_workflow") or ()
             ),
-            online_level=data["online"]["level"],
-            online_url=data["online"].get("url"),
+            online_level=online.get("level"),
+            online_url=online.get("url"),
+            new=bool(data.get("new")),
+            announced_in=" ".join(data["decision"].split()) if "decision" in data else None,
+            portal_url=data.get("portal_url"),
+            related_keys=tuple(" ".join(k.split()) for k in data.get("related", ())),
             replaced_by_keys=tuple(data.get("replaced_by", ())),
             aliases=tuple(data.get("aliases", ())),
             **{part.key: part.read(data) for part in SIMPLE},
         )
 
-    def _dossier(self, path: Path, data: dict, errors: FileErrors) -> tuple[DossierCase, ...]:
-        cases = []
+    def _check_code(self, data: dict, code: str | None, errors: FileErrors) -> None:
+        province = PROVINCE_PART.search(code or "")
+        if province and province.group(1) != self.province:
+            errors.at(("code",), f"mã “{code}” mang mã tỉnh {province.group(1)}, nhưng đơn vị ở tỉnh có mã "
+                                 f"{self.province} (extra.department.province_code trong mkdocs.yml)")
+        if code and data.get("new"):
+            errors.at(("new",), "new: true chỉ dành cho thủ tục mới chưa có mã; thủ tục này đã có mã, hãy bỏ dòng new")
+
+    def _field(self, name: Any, errors: FileErrors) -> Field | None:
+        field = self.fields.find(name)
+        if field is None:
+            errors.at(("field",), f"không có lĩnh vực “{name}”; dùng một trong: {self.fields.slugs()}")
+        return field
+
+    def _form(self, path: Path, form: str, at: tuple, errors: FileErrors) -> str | None:
+        """The published, percent-encoded URL of a template file, compared by its NFC name."""
         folder = (self.content_dir / layout.TTHC_DIR).resolve()
-        for c_index, case in enumerate(data["cases"]):
+        target = Path(nfc(str((path.parent / nfc(form)).resolve())))
+        if not target.is_relative_to(Path(nfc(str(folder)))):
+            errors.at(at, "tệp mẫu phải nằm trong thư mục content/tthc/ (ví dụ mau/don-de-nghi.docx)")
+            return None
+        name = target.relative_to(Path(nfc(str(folder)))).as_posix()
+        if name not in self._assets:
+            errors.at(at, f"không tìm thấy tệp mẫu “{form}” (tìm ở content/{layout.TTHC_DIR}/{name})")
+            return None
+        return quote(layout.published_uri(PurePosixPath(layout.TTHC_DIR, name)))
+
+    def _dossier(self, path: Path, data: dict, errors: FileErrors) -> Dossier:
+        cases = []
+        for c_index, case in enumerate(data.get("cases") or ()):
             documents = []
             for d_index, item in enumerate(case["documents"]):
                 form = None
                 if "form" in item:
-                    at = ("dossier", "cases", c_index, "documents", d_index, "form")
-                    target = (path.parent / item["form"]).resolve()
-                    if not target.is_relative_to(folder):
-                        errors.at(at, "tệp mẫu phải nằm trong thư mục content/tthc/ (ví dụ mau/don-de-nghi.docx)")
-                    elif not target.is_file():
-                        errors.at(at, f"không tìm thấy tệp mẫu “{item['form']}” (tìm ở {display_path(target, self.root)})")
-                    else:
-                        form = layout.published_uri(PurePosixPath(layout.TTHC_DIR, target.relative_to(folder).as_posix()))
+                    form = self._form(path, item["form"], ("dossier", "cases", c_index, "documents", d_index, "form"),
+                                      errors)
                 documents.append(Document(
-                    name=item["name"].strip(), originals=item["originals"], copies=item["copies"], form=form,
+                    name=item["name"].strip(), originals=item.get("originals"), copies=item.get("copies"),
+                    count_text=item.get("count_text", "").strip(), form=form,
                     form_name=item.get("form_name", "").strip(), note=item.get("note", "").strip(),
                 ))
             cases.append(DossierCase(case.get("case", "").strip(), tuple(documents)))
         if len(cases) > 1 and any(not case.case for case in cases):
             errors.at(("dossier", "cases"), "có nhiều trường hợp thì mỗi trường hợp cần ghi case (tên trường hợp)")
-        return tuple(cases)
+        if "sets" in data and "sets_text" in data:
+            errors.at(("dossier", "sets_text"), "ghi một trong hai: sets (số bộ) hoặc sets_text (số bộ bằng chữ)")
+        return Dossier(data.get("sets"), data.get("sets_text", "").strip(), tuple(cases), data.get("note", "").strip())
 
     def _check_set(self, procedures: list[Procedure]) -> None:
-        """Errors about the set: identity, URLs, replacements."""
-        by_url: dict[str, Procedure] = {}
+        """Errors about the set: identity, URLs, replacements. Records with errors of their own take part."""
+        by_url: dict[str, tuple[str, str]] = {}  # slug → (source, label)
         keys: dict[str, Procedure] = {}
+        identities = [(p.slug, p.source, _identity_label(p.code, p.level, p.slug), p.code,
+                       [k for k in (p.code, p.national_code, p.slug, p.abs_path.stem) if k]) for p in procedures]
+        for slug, source, label, _code, _keys in sorted([*identities, *self._identities], key=lambda i: i[1]):
+            other = by_url.setdefault(slug, (source, label))
+            if other[0] != source:
+                self._files[source].at(("code",), f"trùng {label} với {other[0]}; mỗi mã + cấp chỉ một tệp")
         for procedure in procedures:
-            other = by_url.setdefault(procedure.slug, procedure)
-            if other is not procedure:
-                what = (f"mã {procedure.code} ở {procedure.level_label.lower()}" if procedure.code
-                        else f"đường dẫn /{procedure.url}")
-                self.at(procedure, ("code",), f"trùng {what} với {other.source}; mỗi mã + cấp chỉ một tệp")
             for key in filter(None, (procedure.code, procedure.national_code, procedure.slug,
                                      procedure.abs_path.stem)):
                 keys.setdefault(key, procedure)
@@ -193,48 +244,131 @@ class ProcedureLoader:
                 if alias in by_url or alias in layout.TTHC_RESERVED:
                     self.at(procedure, ("aliases",), f"đường dẫn cũ “{alias}” đang được dùng cho trang khác")
                 else:
-                    by_url[alias] = procedure
+                    by_url[alias] = (procedure.source, alias)
         self.index = keys
 
+    def resolve_related(self, procedures: list[Procedure]) -> None:
+        """Related procedures that are on the site become links; the others stay as the source names them."""
+        for procedure in procedures:
+            procedure.related = [(key, self.index.get(key)) for key in procedure.related_keys]
 
-def _check_channels(channels: list[dict], errors: FileErrors) -> None:
-    seen: dict[str, int] = {}
-    for index, channel in enumerate(channels):
-        if channel["channel"] in seen:
-            errors.at(("channels", index, "channel"),
-                      f"cách thức “{channel['channel']}” đã khai ở mục {seen[channel['channel']] + 1}")
-        seen.setdefault(channel["channel"], index)
-        for f_index, fee in enumerate(channel.get("fees", [])):
-            if ("amount" in fee) == ("amount_text" in fee):
-                errors.at(("channels", index, "fees", f_index), "mỗi khoản phí ghi đúng một trong hai: amount "
-                                                               "(số đồng) hoặc amount_text (mức thu bằng chữ)")
+
+def _old_format(data: dict) -> str | None:
+    if is_v1(data):
+        return ("tệp ghi theo mẫu cũ (v1: “time” trong channels); chạy “python -m cchc upgrade <tệp>” để chuyển "
+                "sang mẫu v2 (giữ nguyên nội dung và ghi chú)")
+    return None
+
+
+def _guarded(check: Callable[[], Any]) -> Any:
+    """Run a check on data that may have failed the schema: a part of the wrong shape was reported there."""
+    try:
+        return check()
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+        return None
+
+
+def _slug(code: str | None, level: str | None, path: Path, errors: FileErrors) -> str:
+    if code:
+        return code[:8].lower() + ("" if level in (None, "tinh") else f"-cap-{level}")
+    slug = make_slug(path.stem)
+    if slug != path.stem:
+        errors.at(("code",), f"thủ tục chưa có mã lấy tên tệp làm đường dẫn, nên tên tệp phải viết "
+                             f"thường không dấu, nối bằng gạch ngang (ví dụ {slug or 'ten-thu-tuc'}.yml)")
+    elif slug in layout.TTHC_RESERVED:
+        errors.at(("code",), f"tên tệp “{slug}” trùng với một mục của trang; hãy đặt tên khác")
+    return slug
+
+
+def _identity_label(code: str | None, level: str | None, slug: str) -> str:
+    if not code:
+        return f"đường dẫn /{layout.PROCEDURE_URL.format(slug=slug)}"
+    return f"mã {code}" + (f" ở {LEVELS[level].lower()}" if level else "")
+
+
+def _check_status(data: dict, errors: FileErrors) -> None:
+    if "replaced_by" in data and data.get("status") != "thay_the":
+        errors.at(("replaced_by",), "chỉ ghi replaced_by khi status: thay_the")
+
+
+def _check_steps(data: dict, errors: FileErrors) -> None:
+    if "steps" in data and "steps_by_case" in data:
+        errors.at(("steps",), "ghi một trong hai: steps (các bước) hoặc steps_by_case (các bước theo từng trường "
+                              "hợp); đang có cả hai")
+
+
+def _check_duration(value: dict, at: tuple, errors: FileErrors) -> None:
+    if "value" in value and "text" in value:
+        errors.at(at + ("text",), "ghi một trong hai: value + unit (con số) hoặc text (thời hạn bằng chữ)")
+    elif not {"value", "unit", "text"} & set(value):  # a lone value or unit: the schema names its pair
+        errors.at(at, "thời hạn cần value + unit (ví dụ {value: 5, unit: ngay_lam_viec}) hoặc text (thời hạn "
+                      "bằng chữ như nguồn ghi); nguồn không ghi thời hạn thì bỏ hẳn mục này")
+
+
+def _check_channels(data: dict, errors: FileErrors) -> None:
+    online = (data.get("online") or {}).get("level")
+    for index, channel in enumerate(data.get("channels") or ()):
+        at = ("channels", index)
+        if online == "khong" and channel.get("channel") == "truc_tuyen":
+            errors.at(("online", "level"),
+                      "có cách thức “truc_tuyen” thì mức dịch vụ công trực tuyến không thể là “khong”")
+            online = None  # said once
+        for t_index, time in enumerate(channel.get("times") or ()):
+            _check_duration(time, at + ("times", t_index), errors)
+        for f_index, fee in enumerate(channel.get("fees") or ()):
+            if "amount" in fee and "amount_text" in fee:
+                errors.at(at + ("fees", f_index, "amount_text"),
+                          "mỗi khoản phí ghi một trong hai: amount (số đồng) hoặc amount_text (mức thu bằng chữ)")
+
+
+def _check_workflow(data: dict, errors: FileErrors) -> None:
+    for index, step in enumerate(data.get("internal_workflow") or ()):
+        if "time" in step:
+            _check_duration(step["time"], ("internal_workflow", index, "time"), errors)
 
 
 def _legal_basis(items: list[dict], errors: FileErrors) -> tuple[LegalDoc, ...]:
     legal = []
     for index, item in enumerate(items):
-        try:
-            legal.append(LegalDoc(item["number"].strip(), item["title"].strip(), parse_datetime(item["date"]),
-                                  item["issuer"].strip()))
-        except DateError as error:
-            errors.at(("legal_basis", index, "date"), str(error))
+        if not (item.get("number") or item.get("title")):
+            errors.at(("legal_basis", index), "mỗi văn bản cần ít nhất number (số ký hiệu) hoặc title (trích yếu)")
+            continue
+        date = None
+        if "date" in item:
+            try:
+                date = parse_datetime(item["date"])
+            except DateError as error:
+                errors.at(("legal_basis", index, "date"), str(error))
+        legal.append(LegalDoc(item.get("number", "").strip(), item.get("title", "").strip(), date,
+                              item.get("issuer", "").strip()))
     return tuple(legal)
 
 
-def _step_groups(data: dict) -> tuple[StepGroup, ...]:
+def _step_groups(data: dict) -> tuple[StepGroup, ...] | None:
+    # Each step keeps its own lines (sub-items); only the ends are trimmed.
     if "steps" in data:
         return (StepGroup("", tuple(s.strip() for s in data["steps"])),)
-    return tuple(StepGroup(g["case"].strip(), tuple(s.strip() for s in g["steps"])) for g in data["steps_by_case"])
+    if "steps_by_case" in data:
+        return tuple(StepGroup(g["case"].strip(), tuple(s.strip() for s in g["steps"]))
+                     for g in data["steps_by_case"])
+    return None
+
+
+def _duration(data: dict) -> Duration:
+    return Duration(data.get("value"), data.get("unit"), " ".join(data.get("text", "").split()),
+                    data.get("case", "").strip(), data.get("note", "").strip())
 
 
 def _channel(data: dict) -> Channel:
+    fees = data.get("fees")
     return Channel(
         channel=data["channel"],
-        time=Duration(**data["time"]),
-        time_note=data.get("time_note", "").strip(),
-        fees=tuple(
-            Fee(f["kind"], f.get("amount"), f.get("amount_text", "").strip(), f.get("description", "").strip())
-            for f in data.get("fees") or ()
+        case=data.get("case", "").strip(),
+        times=tuple(_duration(t) for t in data["times"]) if "times" in data else None,
+        fees=None if fees is None else tuple(
+            Fee(f.get("kind"), f.get("amount"), f.get("amount_text", "").strip(), f.get("unit", "").strip(),
+                f.get("case", "").strip(), f.get("description", "").strip())
+            for f in fees
         ),
         description=data.get("description", "").strip(),
     )

@@ -11,7 +11,7 @@ from cchc.page.spec import PageSpec
 from cchc.page.structured_data import area_served, breadcrumbs, organization
 from cchc.render.cards import Card
 from cchc.render.qr import qr_svg
-from cchc.tthc.model import CHANNELS, LEVELS, ONLINE, Catalogue, Field, Procedure
+from cchc.tthc.model import CHANNELS, LEVELS, ONLINE, UNSTATED_FIELD_SLUG, Catalogue, Channel, Field, Procedure
 from cchc.tthc.parts import LABELS
 
 TTHC_CRUMB = ("Thủ tục hành chính", layout.TTHC)
@@ -19,16 +19,21 @@ TTHC_CRUMB = ("Thủ tục hành chính", layout.TTHC)
 
 def online_url(procedure: Procedure, portals: Portals) -> str | None:
     """Where the "Nộp hồ sơ trực tuyến" button goes, or None without an online service."""
-    if procedure.online_level == "khong" or not procedure.in_force:
+    if not procedure.in_force or procedure.online == "khong":
         return None
-    if procedure.online_url:
+    if procedure.online_url:  # stated by the record, even when its level is not
         return procedure.online_url
+    if not procedure.offers_online:
+        return None
     if portals.submit_url and procedure.code:
         return portals.submit_url.replace("{code}", procedure.code)
     return portals.provincial
 
 
 def national_url(procedure: Procedure, portals: Portals) -> str | None:
+    """The procedure on the portal: its own link if the record has one, else the configured pattern."""
+    if procedure.portal_url:
+        return procedure.portal_url
     if portals.national_procedure_url and procedure.code:
         return portals.national_procedure_url.replace("{code}", procedure.national_code)
     return None
@@ -36,12 +41,25 @@ def national_url(procedure: Procedure, portals: Portals) -> str | None:
 
 def describe(procedure: Procedure) -> str:
     """One line for search results and link previews."""
-    fastest = min(procedure.channels, key=lambda c: c.time.approx_days)
-    code = f"Mã {procedure.code}" if procedure.code else "Thủ tục mới, đang cập nhật mã"
-    text = f"{code}, {procedure.level_label.lower()}, lĩnh vực {procedure.field.name}. Thời hạn từ {fastest.time}"
-    if procedure.online_level != "khong":
+    facts = [f"Mã {procedure.code}" if procedure.code else procedure.code_label]
+    if procedure.level:
+        facts.append(procedure.level_label.lower())
+    if procedure.field.slug != UNSTATED_FIELD_SLUG:
+        facts.append(f"lĩnh vực {procedure.field.name}")
+    text = ", ".join(facts) + f". Thời hạn giải quyết{_time_phrase(procedure)}"
+    if procedure.offers_online:
         text += f", nộp trực tuyến {procedure.online_label.lower()}"
     return text + "."
+
+
+def _time_phrase(procedure: Procedure) -> str:
+    """The times for one line: numbers as a range; times given only in words are pointed at, not cut."""
+    summary = procedure.time_summary
+    if summary:
+        return f" {summary}"
+    if any(t.text for t in procedure.times):
+        return " ghi theo từng trường hợp (xem chi tiết)"
+    return ": không có thông tin"
 
 
 def plan(catalogue: Catalogue, settings: Settings) -> list[PageSpec]:
@@ -93,12 +111,13 @@ def _procedure_page(p: Procedure, settings: Settings) -> PageSpec:
 
 def _procedure_share(p: Procedure, settings: Settings) -> Share:
     crumbs = (HOME, TTHC_CRUMB, (p.field.name, p.field.url), (p.name, p.url))
-    code = f"Mã {p.code}" if p.code else "Đang cập nhật mã"
-    badge = f"Nộp trực tuyến {p.online_label.lower()}" if p.online_level != "khong" and p.in_force else ""
+    code = f"Mã {p.code}" if p.code else p.code_label
+    badge = f"Nộp trực tuyến {p.online_label.lower()}" if p.offers_online and p.in_force else ""
     if not p.in_force:
         badge = p.status_label
     card = Card(title=p.name, eyebrow=f"Thủ tục hành chính · {p.field.name}", footer=settings.department.name,
-                detail=f"{code} · {p.level_label}", badge=badge, badge_kind=p.online_level if p.in_force else "")
+                detail=" · ".join(filter(None, (code, p.level and p.level_label, p.time_summary))),
+                badge=badge, badge_kind=p.online if p.in_force and badge else "")
     return with_card(p.url, card, title=p.name, description=describe(p), breadcrumbs=crumbs,
                      structured=(government_service(p, settings), breadcrumbs(crumbs, settings)))
 
@@ -109,36 +128,44 @@ def _iso_duration(value: int, unit: str) -> str:
     return {"gio": f"PT{value}H", "thang": f"P{value}M"}.get(unit, f"P{value}D")
 
 
+def _service_channel(channel: Channel, procedure: Procedure, submit: str | None) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "@type": "ServiceChannel",
+        "name": CHANNELS[channel.channel] + (f" ({channel.case})" if channel.case else ""),
+        "description": f"Thời hạn giải quyết: {channel.times_text}. Phí, lệ phí: {channel.fees_text}",
+        "availableLanguage": "vi",
+    }
+    numbered = [t for t in channel.times or () if t.value is not None]
+    if len(numbered) == 1 and len(channel.times) == 1:  # one time, one ISO value; several would say less than the text
+        item["processingTime"] = _iso_duration(numbered[0].value, numbered[0].unit)
+    if channel.channel == "truc_tuyen" and submit:
+        item["serviceUrl"] = submit
+    if channel.channel == "truc_tiep" and procedure.receiving_address:
+        item["serviceLocation"] = {"@type": "Place", "address": procedure.receiving_address}
+    return item
+
+
 def government_service(procedure: Procedure, settings: Settings) -> dict[str, Any]:
     """The procedure as schema.org's GovernmentService, with a channel for each way to submit."""
     submit = online_url(procedure, settings.portals)
-    channels = []
-    for channel in procedure.channels:
-        item: dict[str, Any] = {
-            "@type": "ServiceChannel",
-            "name": CHANNELS[channel.channel],
-            "description": f"Thời hạn giải quyết: {channel.time}",
-            "processingTime": _iso_duration(channel.time.value, channel.time.unit),
-            "availableLanguage": "vi",
-        }
-        if channel.channel == "truc_tuyen" and submit:
-            item["serviceUrl"] = submit
-        if channel.channel == "truc_tiep":
-            item["serviceLocation"] = {"@type": "Place", "address": procedure.receiving_address}
-        channels.append(item)
-    return {
+    service: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "GovernmentService",
         "name": procedure.name,
         **({"identifier": procedure.code} if procedure.code else {}),
-        "serviceType": procedure.field.name,
+        **({"serviceType": procedure.field.name} if procedure.field.slug != UNSTATED_FIELD_SLUG else {}),
         "url": settings.site + procedure.url,
         "provider": {key: value for key, value in organization(settings).items() if key != "@context"},
         "areaServed": area_served(settings),
-        "audience": {"@type": "Audience", "audienceType": ", ".join(procedure.subjects)},
-        "availableChannel": channels,
-        "termsOfService": [f"{doc.number} – {doc.title}" for doc in procedure.legal_basis],
     }
+    # A part the source does not state is left out, never filled in.
+    if procedure.subjects:
+        service["audience"] = {"@type": "Audience", "audienceType": ", ".join(procedure.subjects)}
+    if procedure.channels:
+        service["availableChannel"] = [_service_channel(c, procedure, submit) for c in procedure.channels]
+    if procedure.legal_basis:
+        service["termsOfService"] = [" – ".join(filter(None, (d.number, d.title))) for d in procedure.legal_basis]
+    return service
 
 
 def _field_page(catalogue: Catalogue, field: Field, settings: Settings) -> PageSpec:

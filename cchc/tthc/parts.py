@@ -57,17 +57,22 @@ class Part:
         return bool(self.kind)
 
     def read(self, data: dict[str, Any]) -> Any:
-        """A simple part's value from the record's data (absent: empty)."""
+        """A simple part's value from the record's data; None when the record does not state it."""
         value = data.get(self.key)
+        if value is None:
+            return None
         if self.kind == LINES:
-            return tuple(item.strip() for item in value or ())
+            return tuple(item.strip() for item in value)
         if self.kind == LINE:
-            return " ".join((value or "").split())
-        return (value or "").strip()
+            return " ".join(value.split())
+        return value.strip()
 
 
 PARTS = (
     Part("code", compared=False),
+    Part("new", compared=False),  # follows from the code and the decisions
+    Part("decision", wording="Số quyết định công bố trên hồ sơ"),
+    Part("portal_url", compared=False),  # a link, not a fact of the procedure
     Part("level"),
     Part("name", LINE),
     Part("type", TEXT),
@@ -76,21 +81,23 @@ PARTS = (
     Part("online"),
     Part("steps"),
     Part("channels"),
-    Part("channels.time"),
+    Part("channels.times"),
     Part("channels.fees"),
     Part("dossier", wording="Thành phần hồ sơ"),
     Part("dossier.sets"),
     Part("subjects", LINES),
     Part("agencies"),
     Part("agencies.competent"),
-    Part("agencies.executing", wording="Cơ quan thực hiện"),
+    Part("agencies.executing"),
     Part("agencies.delegated"),
     Part("agencies.coordinating"),
     Part("receiving_address", TEXT),
+    Part("receiving_hours", TEXT),
     Part("results", LINES),
     Part("conditions", LINES),
     Part("legal_basis"),
     Part("internal_workflow"),
+    Part("related"),
 )
 BY_KEY = {part.key: part for part in PARTS}
 TOP_LEVEL = tuple(part for part in PARTS if "." not in part.key)
@@ -99,8 +106,8 @@ SIMPLE = tuple(part for part in PARTS if part.simple)
 # tthc.csv, one row a procedure: (part, column heading); the heading is the part's label unless given.
 CSV_COLUMNS = (
     ("code", ""), ("name", ""), ("level", ""), ("type", ""), ("field", ""), ("status", ""), ("online", ""),
-    ("channels.time", ""), ("channels.fees", ""), ("agencies.executing", "Cơ quan thực hiện"),
-    ("subjects", ""), ("results", ""), ("legal_basis", ""),
+    ("channels.times", ""), ("channels.fees", ""), ("agencies.executing", ""),
+    ("subjects", ""), ("results", ""), ("conditions", ""), ("legal_basis", ""),
 )
 
 # Labels by key, for templates: cchc.parts["agencies.executing"].
