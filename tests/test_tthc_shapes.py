@@ -10,11 +10,13 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 import unicodedata
 
 import lxml.html
 import pytest
-from conftest import Project
+from conftest import Project, run_env
 
 NOT_STATED = "Không có thông tin"
 HEADER = "# yaml-language-server: $schema=../../schemas/tthc.schema.json\n"
@@ -460,3 +462,34 @@ def test_checks_across_records_run_beside_schema_errors(project):
     found = {(e.path.rsplit("/", 1)[1], e.field) for e in project.errors()}
     assert found == {("1.000500.yml", "level"), ("1.000500.yml", "code"),
                      ("qd-1-ubnd-2025.yml", "entries[2].procedure")}, found
+
+
+def test_the_unstated_field_name_is_not_free_for_a_configured_field(project):
+    text = (project.path / "content/linh-vuc.yml").read_text(encoding="utf-8")
+    project.write("content/linh-vuc.yml", text.replace("slug: duoc-pham", "slug: chua-xac-dinh", 1))
+    assert "slug: chua-xac-dinh" in (project.path / "content/linh-vuc.yml").read_text(encoding="utf-8")
+    error = project.only_error()
+    assert error.path == "content/linh-vuc.yml" and "chua-xac-dinh" in error.message
+
+
+def test_an_upgraded_v1_record_keeps_its_none_as_none(project):
+    """v1 read a missing fees or conditions as "none"; after `upgrade` the page still says "Không"."""
+    path = project.write("content/tthc/1.000500.yml", HEADER + """\
+code: "1.000500"
+level: tinh
+name: "Thủ tục gõ theo mẫu cũ, không thu phí"
+type: "TTHC được luật giao quy định chi tiết"
+field: duoc-pham
+channels:
+  - channel: truc_tiep
+    time: {value: 5, unit: ngay_lam_viec}  # ghi chú của người soạn
+    time_note: "Kể từ ngày nhận đủ hồ sơ"
+""")
+    result = subprocess.run([sys.executable, "-m", "cchc", "upgrade", str(path)], env=run_env(),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "# ghi chú của người soạn" in path.read_text(encoding="utf-8")
+    (procedure,) = project.content().tthc.procedures
+    (channel,) = procedure.channels
+    assert channel.fees == () and procedure.conditions == ()
+    assert (str(channel.times[0]), channel.times[0].note) == ("5 ngày làm việc", "Kể từ ngày nhận đủ hồ sơ")
