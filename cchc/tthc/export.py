@@ -15,7 +15,7 @@ from typing import Any
 
 from cchc.core import layout
 from cchc.core.settings import Portals, Settings
-from cchc.tthc.model import LEVELS, NONE, NOT_STATED, UNSTATED_FIELD_SLUG, Catalogue, Channel, Duration, Procedure
+from cchc.tthc.model import LEVELS, NONE, NOT_STATED, Catalogue, Channel, Duration, Procedure
 from cchc.tthc.pages import online_url
 from cchc.tthc.parts import BY_KEY, CSV_COLUMNS, LINES, TOP_LEVEL
 
@@ -83,7 +83,7 @@ _JSON: dict[str, Callable[[Procedure, str, Portals], dict[str, Any]]] = {
     "decision": lambda p, site, portals: {"decision": p.announced_in},
     "portal_url": lambda p, site, portals: {"portal_url": p.portal_url},
     "level": lambda p, site, portals: {"level": p.level, "level_label": LEVELS.get(p.level)},
-    "field": lambda p, site, portals: {"field": None if p.field.slug == UNSTATED_FIELD_SLUG else
+    "field": lambda p, site, portals: {"field": None if not p.field.stated else
                                        {"slug": p.field.slug, "name": p.field.name}},
     "status": lambda p, site, portals: {"status": p.status, "status_label": p.status_label, "url": site + p.url},
     "online": lambda p, site, portals: {"online": _online(p, portals)},
@@ -146,7 +146,7 @@ def _rows(p: Procedure, text: Callable[[Channel], str]) -> str:
 _CELLS: dict[str, Callable[[Procedure], str]] = {
     "code": lambda p: p.code or p.code_label,
     "level": lambda p: p.level_label,
-    "field": lambda p: p.field.name if p.field.slug != UNSTATED_FIELD_SLUG else NOT_STATED,
+    "field": lambda p: p.field.name if p.field.stated else NOT_STATED,
     "status": lambda p: p.status_label,
     "online": lambda p: p.online_label,
     "channels.times": lambda p: _rows(p, lambda c: c.times_text),

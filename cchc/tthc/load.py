@@ -20,6 +20,7 @@ from cchc.tthc.decisions import DecisionLoader
 from cchc.tthc.history import describe_amendments
 from cchc.tthc.model import (
     LEVELS,
+    UNSTATED_FIELD,
     UNSTATED_FIELD_SLUG,
     Catalogue,
     Channel,
@@ -39,7 +40,6 @@ from cchc.tthc.upgrade import is_v1
 
 CODE_HINT = "mã dạng 1.004616 hoặc dạng của tỉnh 1.004616.000.00.00.H41"
 PROVINCE_PART = re.compile(r"\.(H[0-9]{2})(?:\.[0-9]{2})?$")
-UNSTATED_FIELD = Field(slug=UNSTATED_FIELD_SLUG, name="Chưa xác định lĩnh vực", order=10**6)
 
 
 def load_catalogue(settings: Settings, now: datetime, report: Report) -> tuple[Catalogue, list[Asset]]:

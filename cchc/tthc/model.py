@@ -59,6 +59,14 @@ class Field(Term):
     def url(self) -> str:
         return layout.FIELD_URL.format(slug=self.slug)
 
+    @property
+    def stated(self) -> bool:
+        """False for the group of procedures whose source names no field."""
+        return self.slug != UNSTATED_FIELD_SLUG
+
+
+UNSTATED_FIELD = Field(slug=UNSTATED_FIELD_SLUG, name="Chưa xác định lĩnh vực", order=10**6)
+
 
 def format_money(amount: int) -> str:
     """1000000 → "1.000.000 đồng", the Vietnamese way (dot thousands)."""

@@ -11,7 +11,7 @@ from cchc.page.spec import PageSpec
 from cchc.page.structured_data import area_served, breadcrumbs, organization
 from cchc.render.cards import Card
 from cchc.render.qr import qr_svg
-from cchc.tthc.model import CHANNELS, LEVELS, ONLINE, UNSTATED_FIELD_SLUG, Catalogue, Channel, Field, Procedure
+from cchc.tthc.model import CHANNELS, LEVELS, ONLINE, Catalogue, Channel, Field, Procedure
 from cchc.tthc.parts import LABELS
 
 TTHC_CRUMB = ("Thủ tục hành chính", layout.TTHC)
@@ -44,7 +44,7 @@ def describe(procedure: Procedure) -> str:
     facts = [f"Mã {procedure.code}" if procedure.code else procedure.code_label]
     if procedure.level:
         facts.append(procedure.level_label.lower())
-    if procedure.field.slug != UNSTATED_FIELD_SLUG:
+    if procedure.field.stated:
         facts.append(f"lĩnh vực {procedure.field.name}")
     text = ", ".join(facts) + f". Thời hạn giải quyết{_time_phrase(procedure)}"
     if procedure.offers_online:
@@ -153,7 +153,7 @@ def government_service(procedure: Procedure, settings: Settings) -> dict[str, An
         "@type": "GovernmentService",
         "name": procedure.name,
         **({"identifier": procedure.code} if procedure.code else {}),
-        **({"serviceType": procedure.field.name} if procedure.field.slug != UNSTATED_FIELD_SLUG else {}),
+        **({"serviceType": procedure.field.name} if procedure.field.stated else {}),
         "url": settings.site + procedure.url,
         "provider": {key: value for key, value in organization(settings).items() if key != "@context"},
         "areaServed": area_served(settings),
