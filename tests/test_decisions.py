@@ -172,3 +172,53 @@ def test_without_git_the_summary_stands_alone(project):
     decision(project, '- change: sua_doi_bo_sung\n  procedure: "1.004616"\n  summary: "Rút ngắn thời hạn"\n')
     (change,) = next(p for p in project.content().tthc.procedures if p.code == "1.004616").history
     assert change.parts is None and change.summary == "Rút ngắn thời hạn"
+
+
+# ---- Identity: a decision attaches to exactly the record it names, or says why it cannot ----
+
+
+def test_a_reference_two_records_could_mean_is_an_error_naming_both(project):
+    project.procedure("1.004616-cap-xa", level="xa")
+    decision(project, '- change: sua_doi_bo_sung\n  procedure: "1.004616"\n')
+    error = project.only_error()
+    assert error.field == "entries[1].procedure"
+    assert "content/tthc/1.004616.yml" in error.message and "content/tthc/1.004616-cap-xa.yml" in error.message
+    assert "level" in error.message
+
+
+@pytest.mark.parametrize("entry", ['procedure: "1.004616"\n  level: xa', 'procedure: "1.004616-cap-xa"'])
+def test_a_twin_is_named_by_its_level_or_its_url(project, entry):
+    project.procedure("1.004616-cap-xa", level="xa")
+    decision(project, f"- change: sua_doi_bo_sung\n  {entry}\n")
+    by_url = {p.url: p for p in project.content().tthc.procedures}
+    assert [c.kind for c in by_url["tthc/1.004616-cap-xa/"].history] == ["sua_doi_bo_sung"]
+    assert by_url["tthc/1.004616/"].history == []
+
+
+def test_a_file_name_that_names_another_code_is_an_error(project):
+    project.procedure("1.000003", code='"1.000004"')
+    error = project.only_error()
+    assert (error.path, error.field) == ("content/tthc/1.000003.yml", "code")
+    assert "1.000003" in error.message and "1.000004" in error.message
+
+
+def test_a_record_in_a_subfolder_is_an_error_not_dropped(project):
+    project.procedure("cu/1.000005", code='"1.000005"')
+    error = project.only_error()
+    assert error.path == "content/tthc/cu/1.000005.yml" and "thư mục con" in error.message
+
+
+def test_one_procedure_twice_in_a_decision(project):
+    decision(project, '- change: moi_ban_hanh\n  procedure: "1.004616"\n- change: bai_bo\n  procedure: "1.004616"\n')
+    error = project.only_error()
+    assert error.field == "entries[2].procedure" and "mục 1" in error.message
+
+
+@pytest.mark.parametrize(("signed", "effective", "words"), [
+    ("2031-03-01", "2031-03-15", "chưa tới"),
+    ("1930-03-01", "1930-03-15", "1945"),
+])
+def test_signing_date_neither_in_the_future_nor_before_1945(project, signed, effective, words):
+    decision(project, '- change: moi_ban_hanh\n  procedure: "1.004616"\n', signed=signed, effective=effective)
+    error = project.only_error()
+    assert error.field == "signed" and words in error.message

@@ -7,7 +7,7 @@ decisions; a record may restate its status, but then it must agree.
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -16,14 +16,18 @@ from cchc.core.dates import DateError, parse_datetime
 from cchc.core.errors import FileErrors, Report, display_path
 from cchc.core.files import walk
 from cchc.core.text import make_slug
-from cchc.tthc.model import STATUSES, Change, Decision, Procedure
+from cchc.tthc.model import LEVELS, STATUSES, Change, Decision, Procedure
+
+# No decision of the Vietnamese state predates its founding; an earlier year is a typo.
+FIRST_DECISION = date(1945, 9, 2)
 
 
 class Records(Protocol):
     """What decisions need of the loaded procedures (cchc.tthc.load.ProcedureLoader)."""
 
-    index: dict[str, Procedure]  # code, national code, URL slug or file name → record
-    broken: set[str]  # the same keys, of records with errors of their own
+    broken: set[str]  # the keys of records with errors of their own
+
+    def find(self, key: str, level: str | None = None) -> list[Procedure]: ...
 
     def at(self, procedure: Procedure, field: tuple, message: str) -> None: ...
 
@@ -73,6 +77,11 @@ class DecisionLoader:
             errors.at(("number",), f"tên tệp quyết định là đường dẫn, nên phải viết thường không dấu, "
                                    f"nối bằng gạch ngang (ví dụ {slug or 'qd-1234-ubnd-2024'}.yml)")
         signed = _date(("signed",), data["signed"], errors)
+        if signed and signed > self.now:
+            errors.at(("signed",), f"ngày ký {signed:%d/%m/%Y} chưa tới (sau ngày dựng trang {self.now:%d/%m/%Y}); "
+                                   "kiểm tra lại năm")
+        elif signed and signed.date() < FIRST_DECISION:
+            errors.at(("signed",), f"ngày ký {signed:%d/%m/%Y} trước ngày 02/09/1945; kiểm tra lại năm")
         effective = _date(("effective",), data["effective"], errors) if "effective" in data else None
         if signed and effective and effective.date() < signed.date():
             errors.at(("effective",), "ngày có hiệu lực không thể trước ngày ký")
@@ -92,9 +101,14 @@ class DecisionLoader:
         return decision
 
     def _entries(self, decision: Decision, entries: list[dict], errors: FileErrors) -> None:
+        listed: dict[int, int] = {}  # id of a procedure → the entry that names it
         for index, entry in enumerate(entries):
             at = ("entries", index)
-            subject = self._find(entry["procedure"], at + ("procedure",), errors)
+            subject = self._find(entry["procedure"], at + ("procedure",), errors, entry.get("level"))
+            if subject is not None and listed.setdefault(id(subject), index) != index:
+                errors.at(at + ("procedure",), f"thủ tục “{entry['procedure']}” đã có ở mục {listed[id(subject)] + 1} "
+                                               "của quyết định này; mỗi thủ tục một mục")
+                continue
             replaces = []
             if entry["change"] == "thay_the":
                 if "replaces" not in entry:
@@ -119,11 +133,17 @@ class DecisionLoader:
                     basis=entry.get("basis", "").strip(), upcoming=effective is not None and effective > self.now,
                 ))
 
-    def _find(self, key: str, field: tuple, errors: FileErrors) -> Procedure | None:
-        found = self.records.index.get(key.strip())
-        if found is None and key.strip() not in self.records.broken:  # a broken record says what is wrong itself
-            errors.at(field, f"không có thủ tục “{key}” (ghi mã thủ tục, hoặc tên tệp nếu thủ tục chưa có mã)")
-        return found
+    def _find(self, key: str, field: tuple, errors: FileErrors, level: str | None = None) -> Procedure | None:
+        found = self.records.find(key, level)
+        if len(found) > 1:  # never the first in file order: that hands one record's history to another
+            files = "; ".join(f"{p.source} ({p.level_label.lower()})" for p in found)
+            errors.at(field, f"“{key}” có thể là {len(found)} thủ tục: {files}; ghi thêm level (cấp) cho mục này, "
+                             "hoặc ghi đường dẫn của thủ tục (ví dụ 1.004616-cap-xa)")
+            return None
+        if not found and key.strip() not in self.records.broken:  # a broken record says what is wrong itself
+            what = f" ở {LEVELS[level].lower()}" if level in LEVELS else ""
+            errors.at(field, f"không có thủ tục “{key}”{what} (ghi mã thủ tục, hoặc tên tệp nếu thủ tục chưa có mã)")
+        return found[0] if found else None
 
     def _check_numbers(self, decisions: list[Decision]) -> None:
         seen: dict[str, Decision] = {}
@@ -190,7 +210,7 @@ class DecisionLoader:
             self.records.at(procedure, ("status",), message)
             return  # a wrong status explains a wrong replaced_by too
         if procedure.replaced_by_keys:
-            stated_keys = {self.records.index.get(k) and id(self.records.index[k]) for k in procedure.replaced_by_keys}
+            stated_keys = {id(p) for k in procedure.replaced_by_keys for p in self.records.find(k)}
             if stated_keys != {id(p) for p in procedure.replaced_by}:
                 names = ", ".join(p.code or p.slug for p in procedure.replaced_by) or "không có"
                 self.records.at(

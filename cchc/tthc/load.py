@@ -82,7 +82,7 @@ class ProcedureLoader:
         self.content_dir, self.root, self.fields, self.province = content_dir, root, fields, province_code
         self.report = report
         self._files: dict[str, FileErrors] = {}  # source → its errors, for checks made later
-        self.index: dict[str, Procedure] = {}  # code, national code, URL slug or file name → record
+        self.index: dict[str, list[Procedure]] = {}  # code, national code, URL slug or file name → records
         self.broken: set[str] = set()  # the same keys, of records that did not load
         self._identities: list[tuple[str, str, str, str | None, list[str]]] = []  # slug, source, label, code, keys
         self._assets: dict[str, Path] = {}  # NFC path under content/tthc/ → the file on disk
@@ -90,11 +90,16 @@ class ProcedureLoader:
     def load_all(self) -> tuple[list[Procedure], list[Asset]]:
         procedures, assets = [], []
         records = []
+        decisions = PurePosixPath(layout.DECISIONS_DIR).relative_to(layout.TTHC_DIR).parts[0]
         for path, relative in walk(self.content_dir / layout.TTHC_DIR):
             if path.suffix.lower() in (".yml", ".yaml"):
                 if len(relative.parts) == 1:
                     records.append(path)
-                continue  # YAML in subfolders (decisions) belongs to cchc/tthc/decisions.py
+                elif relative.parts[0] != decisions:  # a record put in a subfolder would vanish unseen
+                    self.report.file(display_path(path, self.root)).at(
+                        "tên tệp", f"hồ sơ thủ tục phải nằm ngay trong content/{layout.TTHC_DIR}/ (quyết định: "
+                                   f"content/{layout.DECISIONS_DIR}/); chuyển tệp ra khỏi thư mục con")
+                continue  # decisions belong to cchc/tthc/decisions.py
             # Published under the composed (NFC) name, which is how records spell it, whatever the OS wrote.
             name = nfc(relative.as_posix())
             self._assets[name] = path
@@ -122,12 +127,12 @@ class ProcedureLoader:
         data, valid = schema.read_data(path, "tthc", "hồ sơ thủ tục", errors, reject=_old_format)
         if data is None:
             return None
-        code = data.get("code") if isinstance(data.get("code"), str) else None
+        code = data.get("code") if _well_formed_code(data.get("code")) else None  # a malformed one is reported
         level = data.get("level") if data.get("level") in LEVELS else None
-        slug = _slug(code, level, path, errors)
+        slug = _slug(code, level, path, errors if "code" not in data else None)
         field = UNSTATED_FIELD
         checks: list[Callable[[], Any]] = [
-            lambda: self._check_code(data, code, errors),
+            lambda: self._check_code(data, code, errors, path.stem),
             lambda: _check_status(data, errors),
             lambda: _check_steps(data, errors),
             lambda: _check_channels(data, errors),
@@ -177,7 +182,11 @@ class ProcedureLoader:
             **{part.key: part.read(data) for part in SIMPLE},
         )
 
-    def _check_code(self, data: dict, code: str | None, errors: FileErrors) -> None:
+    def _check_code(self, data: dict, code: str | None, errors: FileErrors, stem: str) -> None:
+        # The file name is a key decisions use; one that names another code would hand that code's
+        # history to this record.
+        if code and not stem.lower().startswith(code[:8].lower()):
+            errors.at(("code",), f"tên tệp “{stem}” không khớp mã “{code}”; đặt tên tệp theo mã, ví dụ {code}.yml")
         province = PROVINCE_PART.search(code or "")
         if province and province.group(1) != self.province:
             errors.at(("code",), f"mã “{code}” mang mã tỉnh {province.group(1)}, nhưng đơn vị ở tỉnh có mã "
@@ -228,7 +237,7 @@ class ProcedureLoader:
     def _check_set(self, procedures: list[Procedure]) -> None:
         """Errors about the set: identity, URLs, replacements. Records with errors of their own take part."""
         by_url: dict[str, tuple[str, str]] = {}  # slug → (source, label)
-        keys: dict[str, Procedure] = {}
+        keys: dict[str, list[Procedure]] = {}
         identities = [(p.slug, p.source, _identity_label(p.code, p.level, p.slug), p.code,
                        [k for k in (p.code, p.national_code, p.slug, p.abs_path.stem) if k]) for p in procedures]
         for slug, source, label, _code, _keys in sorted([*identities, *self._identities], key=lambda i: i[1]):
@@ -236,9 +245,9 @@ class ProcedureLoader:
             if other[0] != source:
                 self._files[source].at(("code",), f"trùng {label} với {other[0]}; mỗi mã + cấp chỉ một tệp")
         for procedure in procedures:
-            for key in filter(None, (procedure.code, procedure.national_code, procedure.slug,
-                                     procedure.abs_path.stem)):
-                keys.setdefault(key, procedure)
+            for key in dict.fromkeys(filter(None, (procedure.code, procedure.national_code, procedure.slug,
+                                                   procedure.abs_path.stem))):
+                keys.setdefault(key, []).append(procedure)
         for procedure in procedures:
             for alias in procedure.aliases:
                 if alias in by_url or alias in layout.TTHC_RESERVED:
@@ -247,10 +256,27 @@ class ProcedureLoader:
                     by_url[alias] = (procedure.source, alias)
         self.index = keys
 
+    def find(self, key: str, level: str | None = None) -> list[Procedure]:
+        """Every record ``key`` (code, national code, URL slug or file name) may mean, narrowed to ``level``.
+
+        A URL slug is unique, so a key that is one record's slug and no other record's code means
+        that record alone ("1.004616-cap-xa").
+        """
+        found = [p for p in self.index.get(key.strip(), ()) if level is None or p.level == level]
+        by_slug = [p for p in found if p.slug == key.strip()]
+        if len(by_slug) == 1 and all(key.strip() not in (p.code, p.national_code) for p in found if p not in by_slug):
+            return by_slug
+        return found
+
     def resolve_related(self, procedures: list[Procedure]) -> None:
         """Related procedures that are on the site become links; the others stay as the source names them."""
         for procedure in procedures:
-            procedure.related = [(key, self.index.get(key)) for key in procedure.related_keys]
+            procedure.related = [(key, next(iter(found)) if len(found := self.find(key)) == 1 else None)
+                                 for key in procedure.related_keys]
+
+
+def _well_formed_code(code: Any) -> bool:
+    return isinstance(code, str) and re.search(schema.load_schema("tthc")["properties"]["code"]["pattern"], code) is not None
 
 
 def _old_format(data: dict) -> str | None:
@@ -268,10 +294,13 @@ def _guarded(check: Callable[[], Any]) -> Any:
         return None
 
 
-def _slug(code: str | None, level: str | None, path: Path, errors: FileErrors) -> str:
+def _slug(code: str | None, level: str | None, path: Path, errors: FileErrors | None) -> str:
+    """The URL segment; ``errors`` is None when the record has a code, only a malformed one (reported)."""
     if code:
         return code[:8].lower() + ("" if level in (None, "tinh") else f"-cap-{level}")
     slug = make_slug(path.stem)
+    if errors is None:
+        return slug
     if slug != path.stem:
         errors.at(("code",), f"thủ tục chưa có mã lấy tên tệp làm đường dẫn, nên tên tệp phải viết "
                              f"thường không dấu, nối bằng gạch ngang (ví dụ {slug or 'ten-thu-tuc'}.yml)")
