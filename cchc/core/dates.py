@@ -23,6 +23,11 @@ _VN = re.compile(
 
 EXPECTED = "ngày dạng 2024-03-07 hoặc 07/03/2024, có thể kèm giờ 08:30"
 
+# Every content date is about this department's work, and a year outside this range is a
+# typo (0204 for 2024). Near the ends of datetime's own range (years 1 and 9999) changing
+# time zone overflows, which ended builds with a traceback.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
 
 class DateError(ValueError):
     pass
@@ -38,8 +43,11 @@ def parse_datetime(text: str) -> datetime:
     if not match:
         raise DateError(f"“{text}” không phải {EXPECTED}")
     parts = match.groupdict()
+    year = int(parts["y"])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateError(f"năm {parts['y']} trong “{text}” nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}; kiểm tra lại năm")
     try:
-        day = date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+        day = date(year, int(parts["m"]), int(parts["d"]))
     except ValueError:
         raise DateError(f"ngày “{text}” không tồn tại (kiểm tra ngày và tháng)") from None
     try:
@@ -49,7 +57,11 @@ def parse_datetime(text: str) -> datetime:
     tz = VN_TZ
     offset = parts.get("tz")
     if offset:
-        tz = datetime.strptime("+0000" if offset == "Z" else offset.replace(":", ""), "%z").tzinfo
+        try:
+            tz = datetime.strptime("+0000" if offset == "Z" else offset.replace(":", ""), "%z").tzinfo
+        except ValueError:  # "+25:00", "+07:75"
+            raise DateError(f"múi giờ trong “{text}” không hợp lệ; giờ Việt Nam là +07:00, "
+                            "hoặc bỏ múi giờ đi") from None
     return datetime.combine(day, clock, tzinfo=tz).astimezone(VN_TZ)
 
 

@@ -41,3 +41,27 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_D))
     bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(bare.casefold().split())
+
+
+# Bidirectional controls reorder what is displayed: a title can read one way on the page
+# and another in search, feeds and shared links. Vietnamese never needs them.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Letters by category that draw nothing (Hangul fillers), a known way to fake an empty name.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def title_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a title, for the editor (Vietnamese), or None if it can.
+
+    A title must show at least one letter or digit: one made only of spaces and
+    zero-width characters (U+200B, U+200C, U+200D, U+2060, U+FEFF) passes a length check
+    and becomes an invisible link in every list. Bidirectional controls are refused,
+    not stripped, so the page says exactly what the file says.
+    """
+    bidi = next((char for char in text if char in BIDI_CONTROLS), None)
+    if bidi is not None:
+        return (f"có ký tự điều khiển chiều chữ U+{ord(bidi):04X} (làm chữ hiển thị đảo chiều, thường do sao chép "
+                "từ trang web); xoá ký tự này")
+    if not any(unicodedata.category(char)[0] in "LN" and char not in _BLANK_LETTERS for char in text):
+        return "không có chữ hay số nào nhìn thấy được (chỉ có dấu cách hoặc ký tự vô hình); hãy viết lại"
+    return None

@@ -6,8 +6,6 @@ import re
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from PIL import Image
-
 from cchc.core import layout, schema
 from cchc.core.dates import DateError, parse_datetime
 from cchc.core.errors import ContentError, FileErrors, Report, display_path, dotted
@@ -15,14 +13,14 @@ from cchc.core.files import Asset, read_text, walk
 from cchc.core.html_policy import check_markdown_html
 from cchc.core.settings import Settings
 from cchc.core.terms import TermIndex, load_terms
-from cchc.core.text import make_slug
-from cchc.core.yamlsafe import load_yaml, read_yaml
+from cchc.core.text import make_slug, title_problem
+from cchc.core.yamlsafe import load_yaml, read_yaml, refuse_control_characters
 from cchc.news.links import resolve_links
 from cchc.news.model import Category, News, Post, QAItem
+from cchc.render.images import ImageProblem, image_size
 
 FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<rest>.+)\.md$")
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
-_EXIF_ORIENTATION = 0x0112
 NAME_HINT = "tên tệp phải có dạng yyyy-mm-dd-ten-bai.md, ví dụ 2024-03-07-hoi-nghi-cchc.md"
 
 
@@ -114,6 +112,7 @@ class PostLoader:
         if not schema.validate(data, "post", errors):
             return None
 
+        _check_title(data["title"], ("title",), errors)
         date = _date(data, "date", errors)
         updated = _date(data, "updated", errors) if "updated" in data else None
         if date and updated and updated < date:
@@ -128,6 +127,8 @@ class PostLoader:
         if not body.strip():
             errors.at("nội dung", "tin bài chưa có nội dung sau phần đầu", line=body_line - 1)
         else:
+            # The front matter was checked as YAML; the body reaches the page, the search index and the feed too.
+            errors.attempt(refuse_control_characters, body, source, body_line, "nội dung")
             check_markdown_html(body, body_line, "nội dung", self.embed_hosts, errors)
         image = self._image(path, data, errors)
         if errors:
@@ -170,13 +171,9 @@ class PostLoader:
             errors.at(("image",), f"không tìm thấy tệp ảnh “{data['image']}” (tìm ở {display_path(target, self.root)})")
             return None, None, None
         try:
-            with Image.open(target) as picture:  # reads the header only
-                size = picture.size
-                # Phone photos are often stored sideways with an EXIF turn.
-                if picture.getexif().get(_EXIF_ORIENTATION) in (5, 6, 7, 8):
-                    size = size[::-1]
-        except (OSError, Image.DecompressionBombError):
-            errors.at(("image",), f"tệp “{data['image']}” không phải ảnh JPEG, PNG hay WebP đọc được")
+            size = image_size(target, data["image"])
+        except ImageProblem as problem:
+            errors.at(("image",), str(problem))
             return None, None, None
         return uri, target, size
 
@@ -187,6 +184,12 @@ class PostLoader:
             if other is not post:
                 self.report.file(post.source).at(
                     "tên tệp", f"trùng đường dẫn /{post.url} với {other.source}; đổi phần tên sau ngày của một trong hai tệp")
+
+
+def _check_title(text: str, at: tuple, errors: FileErrors) -> None:
+    problem = title_problem(text)
+    if problem:
+        errors.at(at, problem)
 
 
 def _date(data: dict, key: str, errors: FileErrors) -> datetime | None:
@@ -219,6 +222,7 @@ def load_qa(path: Path, root: Path, embed_hosts: frozenset[str], report: Report)
     if not schema.validate(data, "qa", errors):
         return []
     for index, item in enumerate(data["questions"]):
+        _check_title(item["question"], ("questions", index, "question"), errors)
         at = ("questions", index, "answer")
         line = doc.line_of(at)
         if "\n" in doc.raw.get(at, ""):
