@@ -17,7 +17,7 @@ DECISION = "content/tthc/quyet-dinh/qd-10-ubnd-2024.yml"
 def site_src(project):
     """A small valid project: one post, one procedure with a form, one decision."""
     project.post("2024-03-07-tin-thu")
-    project.write("content/tthc/mau/don.docx", b"PK demo docx")
+    project.write("content/tthc/mau/don.docx", b"PK\x03\x04 demo docx")
     project.procedure()
     project.procedure("1.000001", code='"1.000001"')
     project.write(DECISION, DECISION_TEXT)

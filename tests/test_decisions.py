@@ -10,7 +10,7 @@ DECISION = "content/tthc/quyet-dinh/qd-10-ubnd-2025.yml"
 
 @pytest.fixture
 def project(project):
-    project.write("content/tthc/mau/don.docx", b"PK demo docx")
+    project.write("content/tthc/mau/don.docx", b"PK\x03\x04 demo docx")
     project.procedure("1.004616")
     project.procedure("1.000001", code='"1.000001"')
     project.procedure("1.000002", code='"1.000002"')

@@ -122,7 +122,10 @@ def test_image_needs_alt_text_and_must_exist(project):
 def test_image_that_is_not_an_image(project):
     project.write("content/news/2024/anh.jpg", "không phải ảnh")
     project.post("2024-03-07-tin-thu", extra='image: anh.jpg\nimage_alt: "Ảnh hội nghị"\n')
-    assert "không phải ảnh" in project.only_error().message
+    # Refused twice over: as a published file (its content) and as the post's image.
+    errors = {e.path: e.message for e in project.errors()}
+    assert "không phải ảnh" in errors["content/news/2024/2024-03-07-tin-thu.md"]
+    assert "nội dung không phải ảnh JPEG" in errors["content/news/2024/anh.jpg"]
 
 
 def test_bad_file_names(project):

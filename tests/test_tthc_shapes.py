@@ -139,7 +139,7 @@ def _write_shapes(project: Project) -> None:
     for stem, body in SHAPES.items():
         project.write(f"content/tthc/{stem}.yml", HEADER + re.sub(r"(?m)^        ", "", body.lstrip("\n")))
     # The form as a Mac writes its name (NFD); the record spells it composed.
-    project.write(unicodedata.normalize("NFD", "content/tthc/mau/phụ lục 1.docx"), b"PK form")
+    project.write(unicodedata.normalize("NFD", "content/tthc/mau/phụ lục 1.docx"), b"PK\x03\x04 form")
 
 
 @pytest.fixture(scope="module")
@@ -493,3 +493,13 @@ channels:
     (channel,) = procedure.channels
     assert channel.fees == () and procedure.conditions == ()
     assert (str(channel.times[0]), channel.times[0].note) == ("5 ngày làm việc", "Kể từ ngày nhận đủ hồ sơ")
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("\u200b\u200b\u200b\u200b\u200b\u200b\u200b\u200b\u200b\u200b\u200b", "nhìn thấy"),
+    ("Cấp giấy phép \u202ecod.exe\u202c hành nghề", "U+202E"),
+])
+def test_a_procedure_name_must_be_visible_and_without_bidi_controls(project, name, words):
+    _record(project, "1.000500", f'code: "1.000500"\nname: "{name}"\n')
+    error = project.only_error()
+    assert error.field == "name" and words in error.message

@@ -9,7 +9,7 @@ FILE = "content/tthc/1.004616.yml"
 
 @pytest.fixture
 def project(project):
-    project.write("content/tthc/mau/don.docx", b"PK demo docx")
+    project.write("content/tthc/mau/don.docx", b"PK\x03\x04 demo docx")
     return project
 
 

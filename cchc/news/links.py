@@ -5,22 +5,34 @@ Editors link to files beside a post (``ke-hoach.pdf``), to the media folder
 (``../2023/2023-05-01-ten-bai.md``), exactly as a Markdown preview in their
 text editor resolves them. A target that does not exist is a content error;
 a link to another post's file is rewritten to that post's page.
+
+A link to any other file must name one the build publishes, by the very rules
+that decide it (cchc.core.files.attachment_problem): a file outside the
+published folders, a record, a symbolic link out of content/ or a refused type
+is an error here, at the post's line, and never a warning from MkDocs about its
+virtual page. A link whose path leaves the post's folder by another name than
+the site's (``../../news/2023/a.pdf``: news/ is /tin-tuc/ on the site) is
+rewritten to the file's published address, so the page links where the
+editor's preview did.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from pathlib import Path
-from urllib.parse import unquote
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote
 
+from cchc.core import layout
 from cchc.core.errors import FileErrors
+from cchc.core.files import attachment_problem, content_root
 from cchc.news.model import Post
 
 # Inline links and images: [text](target "title") / ![alt](<target>)
 _LINK = re.compile(r"(!?\[[^\]\n]*\]\(\s*)(<[^>\n]+>|[^)\s]+)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", re.IGNORECASE)
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
+_SITE_ABSOLUTE = re.compile(r"^/(?!/)")  # /tthc/: from the domain's root, not the site's
 
 
 def resolve_links(post: Post, posts_by_path: dict[Path, Post], errors: FileErrors) -> str:
@@ -29,6 +41,9 @@ def resolve_links(post: Post, posts_by_path: dict[Path, Post], errors: FileError
     ``posts_by_path`` holds the posts published in this build: a link to a
     draft or to a post scheduled later would be a dead link today.
     """
+    content = content_root(post.abs_path)
+    post_dir = post.abs_path.parent.relative_to(content).as_posix()  # news/<yyyy>, as the loader requires
+    page_dir = posixpath.dirname(post.src_uri)
     out_lines = []
     in_fence = False
     for offset, line in enumerate(post.body.split("\n")):
@@ -41,6 +56,11 @@ def resolve_links(post: Post, posts_by_path: dict[Path, Post], errors: FileError
         def replace(match: re.Match, line_no: int = post.body_line + offset) -> str:
             raw = match.group(2)
             target = raw[1:-1] if raw.startswith("<") else raw
+            if _SITE_ABSOLUTE.match(target):  # MkDocs warns, and --strict fails the build naming the virtual page
+                errors.at("liên kết", f"liên kết “{target}” bắt đầu bằng “/” sẽ hỏng khi trang đặt ở thư mục con của "
+                                      "tên miền; hãy liên kết tương đối tới tệp (ví dụ ../../media/ke-hoach.pdf) "
+                                      "hoặc ghi đầy đủ địa chỉ https://…", line=line_no)
+                return match.group(0)
             if _EXTERNAL.match(target):
                 return match.group(0)
             file_part = unquote(target.split("#", 1)[0].split("?", 1)[0])
@@ -50,12 +70,22 @@ def resolve_links(post: Post, posts_by_path: dict[Path, Post], errors: FileError
             if other is not None:
                 relative = posixpath.relpath(other.src_uri, posixpath.dirname(post.src_uri))
                 return match.group(1) + relative + anchor
+            # Lexically, as MkDocs resolves the link against the post's page: a symbolic link on the way is
+            # judged by attachment_problem as walk() judges it, not followed here.
+            relative = PurePosixPath(posixpath.normpath(posixpath.join(post_dir, file_part)))
             if resolved.suffix.lower() == ".md" and resolved.is_file():
                 errors.at("liên kết", f"“{file_part}” không phải một tin bài đã đăng (bản nháp, hẹn đăng sau, "
                                       "hoặc nằm ngoài content/news/)", line=line_no)
-            elif not resolved.is_file():
+            elif relative.parts[0] != ".." and not (content / relative).is_file():  # outside: say so, found or not
                 errors.at("liên kết", f"không tìm thấy tệp “{file_part}” mà nội dung liên kết tới; "
                                       "đặt tệp cạnh tin bài (hoặc trong content/media/) hoặc sửa đường dẫn", line=line_no)
+            elif problem := attachment_problem(content, relative):
+                errors.at("liên kết", f"tệp “{file_part}” không được đăng lên trang nên liên kết sẽ hỏng: {problem}",
+                          line=line_no)
+            else:
+                uri = layout.published_uri(relative)
+                if posixpath.normpath(posixpath.join(page_dir, file_part)) != uri:
+                    return match.group(1) + quote(posixpath.relpath(uri, page_dir)) + anchor
             return match.group(0)
 
         out_lines.append(_LINK.sub(replace, line))

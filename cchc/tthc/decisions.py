@@ -6,6 +6,7 @@ decisions; a record may restate its status, but then it must agree.
 
 from __future__ import annotations
 
+import posixpath
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -14,8 +15,8 @@ from typing import Protocol
 from cchc.core import layout, schema
 from cchc.core.dates import DateError, parse_datetime
 from cchc.core.errors import FileErrors, Report, display_path
-from cchc.core.files import walk
-from cchc.core.text import make_slug
+from cchc.core.files import attachment_problem, walk
+from cchc.core.text import make_slug, title_problem
 from cchc.tthc.model import LEVELS, STATUSES, Change, Decision, Procedure
 
 # No decision of the Vietnamese state predates its founding; an earlier year is a typo.
@@ -76,6 +77,9 @@ class DecisionLoader:
         if slug != path.stem:
             errors.at(("number",), f"tên tệp quyết định là đường dẫn, nên phải viết thường không dấu, "
                                    f"nối bằng gạch ngang (ví dụ {slug or 'qd-1234-ubnd-2024'}.yml)")
+        problem = title_problem(data["title"])
+        if problem:
+            errors.at(("title",), problem)
         signed = _date(("signed",), data["signed"], errors)
         if signed and signed > self.now:
             errors.at(("signed",), f"ngày ký {signed:%d/%m/%Y} chưa tới (sau ngày dựng trang {self.now:%d/%m/%Y}); "
@@ -87,11 +91,13 @@ class DecisionLoader:
             errors.at(("effective",), "ngày có hiệu lực không thể trước ngày ký")
         attachment = None
         if "attachment" in data:
-            target = path.parent / data["attachment"]
-            if not target.is_file():
-                errors.at(("attachment",), f"không tìm thấy tệp “{data['attachment']}” cạnh quyết định")
+            # The same rules as the files the build publishes, so check and build agree.
+            relative = PurePosixPath(posixpath.normpath(posixpath.join(layout.DECISIONS_DIR, data["attachment"])))
+            problem = attachment_problem(self.content_dir, relative)
+            if problem:
+                errors.at(("attachment",), f"tệp “{data['attachment']}”: {problem}")
             else:
-                attachment = layout.published_uri(PurePosixPath(layout.DECISIONS_DIR, data["attachment"]))
+                attachment = layout.published_uri(relative)
         if errors:
             return None
         decision = Decision(errors.source, path, slug, " ".join(data["number"].split()), data["issuer"].strip(),

@@ -15,7 +15,7 @@ from cchc.core.errors import ContentError, ContentErrors, FileErrors, Report, di
 from cchc.core.files import Asset, walk
 from cchc.core.settings import Settings
 from cchc.core.terms import TermIndex, load_terms
-from cchc.core.text import make_slug, nfc
+from cchc.core.text import make_slug, nfc, title_problem
 from cchc.tthc.decisions import DecisionLoader
 from cchc.tthc.history import describe_amendments
 from cchc.tthc.model import (
@@ -39,6 +39,7 @@ from cchc.tthc.parts import SIMPLE
 from cchc.tthc.upgrade import is_v1
 
 CODE_HINT = "mã dạng 1.004616 hoặc dạng của tỉnh 1.004616.000.00.00.H41"
+CODE_LIKE = re.compile(r"[0-9]\.[0-9]{6}")
 PROVINCE_PART = re.compile(r"\.(H[0-9]{2})(?:\.[0-9]{2})?$")
 
 
@@ -137,6 +138,7 @@ class ProcedureLoader:
             lambda: _check_steps(data, errors),
             lambda: _check_channels(data, errors),
             lambda: _check_workflow(data, errors),
+            lambda: _check_title(data["name"], ("name",), errors),
         ]
         for check in checks:
             _guarded(check)
@@ -184,8 +186,8 @@ class ProcedureLoader:
 
     def _check_code(self, data: dict, code: str | None, errors: FileErrors, stem: str) -> None:
         # The file name is a key decisions use; one that names another code would hand that code's
-        # history to this record.
-        if code and not stem.lower().startswith(code[:8].lower()):
+        # history to this record. A name made from the title (the web editor's) names no code.
+        if code and CODE_LIKE.match(stem) and not stem.lower().startswith(code[:8].lower()):
             errors.at(("code",), f"tên tệp “{stem}” không khớp mã “{code}”; đặt tên tệp theo mã, ví dụ {code}.yml")
         province = PROVINCE_PART.search(code or "")
         if province and province.group(1) != self.province:
@@ -313,6 +315,12 @@ def _identity_label(code: str | None, level: str | None, slug: str) -> str:
     if not code:
         return f"đường dẫn /{layout.PROCEDURE_URL.format(slug=slug)}"
     return f"mã {code}" + (f" ở {LEVELS[level].lower()}" if level else "")
+
+
+def _check_title(text: str, field: tuple, errors: FileErrors) -> None:
+    problem = title_problem(text) if text else None  # an empty name is the schema's to report
+    if problem:
+        errors.at(field, problem)
 
 
 def _check_status(data: dict, errors: FileErrors) -> None:
