@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import socket
-import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -18,7 +17,7 @@ import pytest
 import yaml
 from conftest import Project, serve
 
-from cchc.editor.server import server_command
+from cchc.editor.guard import EditorBackend
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +55,8 @@ def _wait_for(find, what: str, timeout: float = 20):
 
 @pytest.fixture
 def editing(tmp_path):
-    """A project with the editor built in, decap-server on 127.0.0.1 and the site served."""
+    """A project with the editor built in, the site served, and the local backend as `make edit` runs it:
+    decap-server behind the guard (cchc/editor/guard.py), which admits only the preview's origin."""
     project = Project(tmp_path / "site-src", with_demo_content=False)
     port = _free_port()
     config = project.path / "mkdocs.yml"
@@ -64,18 +64,14 @@ def editing(tmp_path):
                       encoding="utf-8")
     result = project.build()
     assert result.returncode == 0, result.stderr
-    command, env = server_command(project.path, port)
-    log = tmp_path / "decap-server.log"
-    with open(log, "w") as out:
-        backend = subprocess.Popen(command, cwd=project.path, env=env, stdout=out, stderr=subprocess.STDOUT)
     httpd, url = serve(project.path / "site")
+    backend = EditorBackend(project.path, port, urlparse(url).port)
+    backend.start()  # returns once decap-server answers through the guard
     try:
-        _wait_for(lambda: _listening_addresses(port), "decap-server listening")
         yield project, url, port
     finally:
         httpd.shutdown()
-        backend.terminate()
-        backend.wait(timeout=10)
+        backend.stop()
 
 
 class Form:
@@ -125,7 +121,7 @@ class Form:
 
 def test_admin_creates_a_post_and_a_procedure_on_disk_and_in_the_site(browser, editing):  # noqa: F811
     project, url, port = editing
-    assert _listening_addresses(port) == {"0100007F"}, "decap-server must listen on 127.0.0.1 only"
+    assert _listening_addresses(port) == {"0100007F"}, "the editor backend must listen on 127.0.0.1 only"
 
     requests: list[str] = []
     context = browser.new_context(viewport={"width": 1280, "height": 900})

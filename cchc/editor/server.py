@@ -9,30 +9,13 @@ inside ``content/``, and only while this command runs.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from cchc.core.settings import EditorSettings
 from cchc.editor.cms import LOCAL_HOST
-from cchc.editor.guard import DECAP_SERVER, EditorBackend, GuardError
-
-
-def server_command(root: Path, port: int) -> tuple[list[str], dict[str, str]]:
-    """decap-server alone on 127.0.0.1:``port`` for ``root``, without the guard.
-
-    Unconfined (any local origin, any path under ``root``): never what `make edit` runs;
-    kept only for tests that start the bare backend. Use EditorBackend instead.
-    """
-    env = {
-        **os.environ,
-        "BIND_HOST": LOCAL_HOST,
-        "PORT": str(port),
-        "GIT_REPO_DIRECTORY": str(root),
-        "MODE": "fs",  # write files only; the editor reviews and commits them (see the guide)
-    }
-    return ["node", str(DECAP_SERVER)], env
+from cchc.editor.guard import EditorBackend, GuardError
 
 
 def run_editor(root: Path, editor_port: int = EditorSettings.local_port, site_port: int = 8000) -> int:
