@@ -17,8 +17,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import material
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
-from markupsafe import escape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -37,6 +37,7 @@ from late_writes import LateWrites  # noqa: E402 - beside this file, imports cch
 from cchc.core import layout  # noqa: E402
 from cchc.core.dates import build_now, format_date, format_datetime  # noqa: E402
 from cchc.core.errors import ContentErrors  # noqa: E402
+from cchc.core.html_policy import Sanitiser  # noqa: E402
 from cchc.core.settings import Settings  # noqa: E402
 from cchc.editor.admin import AdminError, write_admin  # noqa: E402
 from cchc.editor.cms import cms_config  # noqa: E402
@@ -65,11 +66,15 @@ class _State:
         self.last_searchable = ""  # src_uri after which Pagefind can write (PageSpec.searchable)
         self.nav: Navigation | None = None
         self.renders: RenderCache | None = None
+        self.sanitiser = Sanitiser()
         self.reused: dict[str, Rendered] = {}  # src_uri → conversion taken from the cache
+        self.loaded: set[str] = set()  # src_uris whose conversion was found in the cache (then reused, if still there)
         self.converting: dict[str, tuple[str, int]] = {}  # src_uri → (cache entry, warnings before)
         self.warnings = _WarningCount()
         self.late = LateWrites()
         self.quiet = internals.WrittenElsewhere(self.late.uris)
+        self.site_name = ""  # as typed in mkdocs.yml; config.site_name holds it escaped for the templates
+        self.site_description = ""
 
 
 class _WarningCount(logging.Handler):
@@ -107,10 +112,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         state.content = load_content(settings, build_now(), preview=preview)
     except ContentErrors as errors:
         raise PluginError(errors.report()) from None
+    # Material prints site_name and site_description into <title>, the drawer, aria-label and the meta
+    # description as they are; escaped once here (as Markup, which `| e` leaves alone) they are safe everywhere.
+    state.site_name, state.site_description = str(config.site_name), str(config.site_description or "")
+    config.site_name = escape(config.site_name)
+    if config.site_description:
+        config.site_description = escape(config.site_description)
     specs = plan_pages(state.content)
     state.specs = {spec.src_uri: spec for spec in specs}
     state.cards = plan_cards(state.content, specs)
     state.last_searchable = next((spec.src_uri for spec in reversed(specs) if spec.searchable), "")
+    state.sanitiser = Sanitiser(settings.embed_hosts)
     state.renders = RenderCache(settings.cache_dir / "pages", _render_salt(config))
     logging.getLogger("mkdocs").addHandler(state.warnings)
     state.quiet.attach()
@@ -121,7 +133,7 @@ def _render_salt(config: MkDocsConfig) -> str:
     """Everything besides a page's own Markdown that shapes its HTML."""
     packages = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Pygments")
     return repr(([version(name) for name in packages], config.markdown_extensions, config.mdx_configs,
-                 config.use_directory_urls, config.validation))
+                 config.use_directory_urls, config.validation, state.sanitiser.fingerprint))
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -203,14 +215,23 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             rendered = state.renders.load(entry)
             if rendered is not None:
                 state.reused[page.file.src_uri] = rendered  # GeneratedPage.render puts it back
+                state.loaded.add(page.file.src_uri)
             else:
                 state.converting[page.file.src_uri] = (entry, state.warnings.count)
     return markdown
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Editors' Markdown (posts, Q&A) is published only through the sanitiser's allow-list
+    # (cchc.core.html_policy); docs/ is the developers' and stays as written. A post taken
+    # from the render cache was stored sanitised: it was loaded and GeneratedPage.render used it.
+    src_uri = page.file.src_uri
+    from_cache = src_uri in state.loaded and src_uri not in state.reused
+    state.loaded.discard(src_uri)
+    if src_uri in state.specs and html and not from_cache:
+        html = state.sanitiser.clean(html)
     # A post converted without a warning is kept for the next build.
-    converting = state.converting.pop(page.file.src_uri, None)
+    converting = state.converting.pop(src_uri, None)
     if converting is not None and state.warnings.count == converting[1]:
         state.renders.store(converting[0], internals.conversion(page, html))
     return html
@@ -223,11 +244,25 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # Jinja's urlencode keeps "/" as is; a URL inside a query string wants everything encoded.
     env.filters["url_param"] = lambda value: quote(str(value), safe="")
     env.filters["code_variants"] = code_variants
+    env.filters["url"] = _escaped_url(env.filters["url"])
     env.globals["layout"] = layout  # the site's own URLs (cchc.core.layout)
     env.globals["frame"] = Frame(state.nav, config, shared=state.fast)
     # overrides/partials/nav.html wraps Material's own, which it reaches under this prefix.
     env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(MATERIAL_TEMPLATES)})])
     return env
+
+
+def _escaped_url(mkdocs_url):
+    """MkDocs' `url` filter, its result escaped for HTML.
+
+    MkDocs returns a file's path as it is, and templates (ours and Material's) print it into
+    href, src and og:image: a file named `a"><script src=e.js>.pdf` would write a tag. Escaped
+    (`&` → `&amp;` is what an attribute wants anyway) as Markup, so a `| e` after it changes nothing.
+    """
+    @pass_context
+    def url(context, value) -> Markup:
+        return escape(mkdocs_url(context, value))
+    return url
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
@@ -244,8 +279,8 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
         return context
     if page.is_homepage:
         context["cchc"] = home_context(state.content)
-    description = page.meta.get("description") or config.site_description or ""
-    context["cchc_share"] = docs_share(state.content, page.url, page.title or config.site_name, description)
+    description = page.meta.get("description") or state.site_description
+    context["cchc_share"] = docs_share(state.content, page.url, page.title or state.site_name, description)
     return context
 
 
@@ -280,7 +315,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         index, state.index = state.index, None
         index.finish()
         write_admin(Path(config.site_dir), cms_config(content.settings, content.news.categories, content.tthc.fields),
-                    config.site_name)
+                    state.site_name)
     except (SearchIndexError, AdminError, OSError) as error:
         raise PluginError(str(error)) from None
 

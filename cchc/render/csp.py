@@ -2,7 +2,8 @@
 
 Static hosts cannot be relied on to send headers, so the policy travels in
 the page. Inline scripts (Material's small bootstrap) are allowed by their
-SHA-256 hash, computed per page, never by 'unsafe-inline'.
+SHA-256 hash, computed per page, never by 'unsafe-inline'. The web editor at
+/admin/ has a policy of its own (``admin_policy``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Iterable
 from functools import cache
 
 # Opening and closing tags found in two steps, without IGNORECASE: one lazy regex over the
@@ -75,3 +77,27 @@ def add_policy(html: str, frame_hosts: frozenset[str] = frozenset(),
     if match is None:
         return html
     return html[: match.end()] + "\n    " + meta + html[match.end():]
+
+
+def admin_policy(connect: Iterable[str]) -> str:
+    """The policy of /admin/ (cchc.editor.admin): Decap CMS from 'self', talking only to ``connect``.
+
+    ``connect`` holds the origins Decap calls besides 'self': GitHub's API, the OAuth relay and the
+    local backend of `make edit`. Decap compiles its configuration schema with Ajv, which builds
+    functions from strings, hence 'unsafe-eval' (no inline script: the page has none); its styles
+    are injected at run time (emotion), hence 'unsafe-inline' for styles only. Images: the site's,
+    Decap's own data: and blob: previews, and the signed-in editor's GitHub avatar.
+    """
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob: https://avatars.githubusercontent.com",
+        "font-src 'self' data:",
+        "connect-src " + " ".join(["'self'", *sorted(set(connect))]),
+        "worker-src 'self' blob:",
+        "frame-src 'none'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'none'",
+    ])

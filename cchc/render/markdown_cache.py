@@ -5,7 +5,12 @@ After the theme, Markdown conversion is the largest cost of a post page (about 1
 handful between builds. A post's HTML depends only on its own Markdown and path: links
 to other posts name their files, and the core checks those exist; MkDocs checks anchors
 after every build from what is stored here. So an entry is keyed by the Markdown text, the
-page path and a salt naming every package version and setting that shapes the output.
+page path and a salt naming every package version and setting that shapes the output,
+the sanitiser's allow-list included (cchc.core.html_policy.Sanitiser.fingerprint).
+
+What is stored is the HTML as published: already sanitised, so a post taken from here is
+not cleaned again. Entries written before the sanitiser existed hold unsanitised HTML;
+the version below keeps them from ever being read.
 
 Only conversions that logged no warning are stored: a strict build that failed on a bad
 link fails again next time instead of reusing a quiet copy.
@@ -20,7 +25,7 @@ from typing import Any
 
 from cchc.core.diskcache import cached, key
 
-_VERSION = "render-v1"  # change when what is stored changes
+_VERSION = "render-v2"  # change when what is stored changes (v2: sanitised HTML)
 
 
 @dataclass

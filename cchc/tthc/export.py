@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -167,13 +168,31 @@ def _cell(p: Procedure, key: str) -> str:
     return ("; ".join(value) or NONE) if part.kind == LINES else value
 
 
+# The CSV is meant for Excel, which runs a cell that starts with = + - @ (or a tab or CR before
+# one) as a formula: a procedure named =HYPERLINK("http://…";"Bấm") would be a live link, and
+# worse. As OWASP recommends ("CSV Injection"), such a cell starts with a single quote, which
+# spreadsheets read as "this cell is text" and do not show. Not ="…", which is itself a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A code such as 1.004616 looks like a number: Excel would drop its zeros or, with Vietnamese
+# settings (dot groups thousands), read it as 1004616. The same quote keeps it as typed.
+_NUMBER_LIKE = re.compile(r"[\d.,\s]+")
+
+
+def _spreadsheet_text(value: str, code: bool = False) -> str:
+    """``value`` as a cell that a spreadsheet shows as text, never as a formula or a number."""
+    if value.startswith(_FORMULA_START) or (code and _NUMBER_LIKE.fullmatch(value)):
+        return "'" + value
+    return value
+
+
 def procedures_csv(catalogue: Catalogue, settings: Settings) -> bytes:
     """UTF-8 with BOM and CRLF: Excel on Windows then shows Vietnamese correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([heading or BY_KEY[key].label for key, heading in CSV_COLUMNS] + [URL_COLUMN])
     for p in catalogue.procedures:
-        writer.writerow([_cell(p, key) for key, _ in CSV_COLUMNS] + [settings.site + p.url])
+        cells = [_spreadsheet_text(_cell(p, key), code=key == "code") for key, _ in CSV_COLUMNS]
+        writer.writerow(cells + [_spreadsheet_text(settings.site + p.url)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
