@@ -36,7 +36,7 @@ from late_writes import LateWrites  # noqa: E402 - beside this file, imports cch
 
 from cchc.core import layout  # noqa: E402
 from cchc.core.dates import build_now, format_date, format_datetime  # noqa: E402
-from cchc.core.errors import ContentErrors  # noqa: E402
+from cchc.core.errors import ContentErrors, display_path  # noqa: E402
 from cchc.core.html_policy import Sanitiser  # noqa: E402
 from cchc.core.settings import Settings  # noqa: E402
 from cchc.editor.admin import AdminError, write_admin  # noqa: E402
@@ -44,7 +44,7 @@ from cchc.editor.cms import cms_config  # noqa: E402
 from cchc.page.spec import PageSpec  # noqa: E402
 from cchc.render.cards import Card, render_all  # noqa: E402
 from cchc.render.csp import add_policy  # noqa: E402
-from cchc.render.images import render_thumbnail  # noqa: E402
+from cchc.render.images import ImageProblem, render_thumbnail  # noqa: E402
 from cchc.render.markdown_cache import RenderCache, Rendered  # noqa: E402
 from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants  # noqa: E402
 from cchc.site.content import Content, load_content  # noqa: E402
@@ -180,12 +180,25 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def _thumbnails(content: Content, cache: Path) -> dict[str, Path]:
+    """Every listing thumbnail; a photo whose header reads but whose data is cut off fails here, by name."""
+    made, problems = {}, []
+    for thumb in content.news.thumbnails:
+        try:
+            made[thumb.src_uri] = render_thumbnail(thumb.source, cache)
+        except ImageProblem as problem:
+            problems.append(f"  {display_path(thumb.source, content.settings.root)}: {problem}")
+    if problems:
+        raise PluginError(f"Nội dung có {len(problems)} lỗi, chưa thể xuất bản trang:\n" + "\n".join(problems))
+    return made
+
+
 def _images(config: MkDocsConfig) -> list[File]:
     """Share cards and thumbnails, drawn into .cache/ if they are not there yet."""
     content = state.content
     cache = content.settings.cache_dir
     made = render_all(state.cards, cache / "cards")
-    made |= {thumb.src_uri: render_thumbnail(thumb.source, cache / "thumbs") for thumb in content.news.thumbnails}
+    made |= _thumbnails(content, cache / "thumbs")
     files = []
     for uri, path in made.items():
         file = (internals.CachedFile if state.fast else File).generated(

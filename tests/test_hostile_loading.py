@@ -336,3 +336,14 @@ def test_a_cut_off_photo_is_a_message_when_its_thumbnail_is_made(tmp_path):
     with pytest.raises(ImageProblem) as caught:
         render_thumbnail(path, tmp_path / "cache")
     assert "ảnh “anh.jpg” bị hỏng" in str(caught.value)
+
+
+def test_a_cut_off_post_photo_fails_the_build_by_name_without_a_traceback(project):
+    out = BytesIO()
+    Image.effect_noise((800, 600), 50).convert("RGB").save(out, "JPEG")
+    project.write("content/news/2024/anh.jpg", out.getvalue()[: len(out.getvalue()) // 2])
+    project.post("2024-03-07-tin-thu", extra='image: anh.jpg\nimage_alt: "Ảnh hội nghị"\n')
+    result = project.build()
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "content/news/2024/anh.jpg: ảnh “" in result.stderr and "bị hỏng" in result.stderr
+    assert not (project.path / "site").exists()  # no partial site
