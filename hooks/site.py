@@ -11,6 +11,7 @@ mkdocs_internals.py holds all that leans on MkDocs beyond its plugin events.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -53,6 +54,24 @@ from cchc.site.plan import docs_share, home_context, plan_cards, plan_files, pla
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 
 
+class _ContentNames(logging.Filter):
+    """MkDocs names a post by its virtual page (tin-tuc/2024/x.md); the editor needs the file she edits."""
+
+    def __init__(self, names: dict[str, str]):
+        super().__init__()
+        self.names = names
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        renamed = _QUOTED_PAGE.sub(lambda m: f"'{self.names.get(m.group(1), m.group(1))}'", message)
+        if renamed != message:
+            record.msg, record.args = renamed, ()
+        return True
+
+
+_QUOTED_PAGE = re.compile(r"'([^'\s]+\.md)'")
+
+
 class _State:
     """Per-build state; reset in on_config because `mkdocs serve` keeps this module loaded."""
 
@@ -71,6 +90,7 @@ class _State:
         self.loaded: set[str] = set()  # src_uris whose conversion was found in the cache (then reused, if still there)
         self.converting: dict[str, tuple[str, int]] = {}  # src_uri → (cache entry, warnings before)
         self.warnings = _WarningCount()
+        self.names = _ContentNames({})
         self.late = LateWrites()
         self.quiet = internals.WrittenElsewhere(self.late.uris)
         self.site_name = ""  # as typed in mkdocs.yml; config.site_name holds it escaped for the templates
@@ -125,8 +145,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     state.sanitiser = Sanitiser(settings.embed_hosts)
     state.renders = RenderCache(settings.cache_dir / "pages", _render_salt(config))
     logging.getLogger("mkdocs").addHandler(state.warnings)
+    state.names = _ContentNames({post.src_uri: post.source for post in state.content.news.posts})
+    for handler in logging.getLogger("mkdocs").handlers:  # MkDocs' console and --strict counter included
+        handler.addFilter(state.names)
     state.quiet.attach()
     return config
+
+
 
 
 def _render_salt(config: MkDocsConfig) -> str:
@@ -344,6 +369,8 @@ def on_build_error(error: Exception) -> None:
 
 def _stop_listening() -> None:
     logging.getLogger("mkdocs").removeHandler(state.warnings)
+    for handler in logging.getLogger("mkdocs").handlers:
+        handler.removeFilter(state.names)
     state.quiet.detach()
 
 

@@ -337,3 +337,12 @@ def test_build_publishes_allowed_files_and_links_inside(project):
     page = (site / "tin-tuc/2024/tin-thu/index.html").read_text(encoding="utf-8")
     assert 'href="../ke-hoach.pdf"' in page and 'href="../../../media/bo-mau.zip"' in page
     assert 'href="//dichvucong.gov.vn/"' in page
+
+
+def test_a_broken_anchor_in_a_post_names_the_content_file(project):
+    """MkDocs checks anchors on its virtual page (tin-tuc/2024/…md); the editor is told her own file."""
+    project.post("2024-03-07-tin-thu", body="Xem [mục dưới](#khong-co-muc-nay).\n")
+    result = project.build()
+    assert result.returncode != 0
+    assert "content/news/2024/2024-03-07-tin-thu.md" in result.stderr and "khong-co-muc-nay" in result.stderr
+    assert "'tin-tuc/2024/" not in result.stderr
