@@ -11,7 +11,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build serve edit test check verify bench clean new-tin new-tthc new-quyet-dinh
+.PHONY: build serve edit test check verify bench clean new-tin new-tthc new-quyet-dinh import
 .DEFAULT_GOAL := build
 
 $(STAMP): requirements.txt requirements-test.txt
@@ -68,6 +68,11 @@ verify: $(STAMP) $(NODE_STAMP)
 # Build time, memory and page weight against plain MkDocs and the blog plugin.
 # Default: 500 posts + 100 procedures, a few minutes. Large run (BENCHMARKS.md):
 #   make bench BENCH="--sizes 2500:500,5000:1000 --blog 2000 --runs 2"
+# Procedures from the portal's Word export, a saved detail page or a decision annex:
+#   make import FILE="phu-luc.xlsx"   (add DRY=1 to see what would change)
+import: $(STAMP)
+	$(BIN)/python -m cchc import $(if $(DRY),--dry-run) $(FILE)
+
 bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m bench.run $(BENCH)
 

@@ -26,6 +26,8 @@ from cchc.editor.scaffold import ScaffoldError, new_decision, new_post, new_proc
 from cchc.editor.server import run_editor
 from cchc.news.model import Category
 from cchc.site.content import load_content
+from cchc.tthc.importer.run import import_files
+from cchc.tthc.importer.run import report as import_report
 from cchc.tthc.model import Field
 from cchc.tthc.upgrade import NotARecord, UnsafeRewrite, upgrade_file
 
@@ -117,6 +119,20 @@ def _upgrade_problem(path: Path, error: Exception) -> str:
     return f"{path}: tệp YAML không đọc được ({error})"
 
 
+def import_command(root: Path, files: list[Path], dry_run: bool) -> int:
+    try:
+        settings = Settings.from_project(root)
+    except ContentErrors as errors:
+        print(errors.report(), file=sys.stderr)
+        return 1
+    outcomes, problems = import_files([f.resolve() for f in files], settings, dry_run)
+    if problems:
+        print("Không nhập được (chưa ghi tệp nào):\n" + "\n".join(f"  {p}" for p in problems), file=sys.stderr)
+        return 1
+    print(import_report(outcomes, root, dry_run))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cchc", description="Công cụ nội dung của trang Sở Y tế.")
     root_arg = argparse.ArgumentParser(add_help=False)
@@ -140,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     edit = commands.add_parser("edit", parents=[root_arg], help="xem thử và trang biên tập trên máy này")
     edit.add_argument("--port", type=int, default=8000, help="cổng xem thử (mặc định 8000)")
 
+    import_cmd = commands.add_parser("import", parents=[root_arg],
+                                     help="nhập thủ tục từ tệp Word, trang chi tiết đã lưu hoặc bảng phụ lục quyết định")
+    import_cmd.add_argument("files", nargs="+", type=Path, metavar="TỆP", help=".docx, .doc, .html, .xlsx hoặc .csv")
+    import_cmd.add_argument("--dry-run", action="store_true", help="chỉ báo những gì sẽ thay đổi, không ghi tệp")
+
     upgrade_cmd = commands.add_parser("upgrade", help="nâng cấp hồ sơ thủ tục từ dạng v1 lên v2, giữ chú thích")
     upgrade_cmd.add_argument("files", nargs="+", type=Path, metavar="TỆP", help="tệp hồ sơ, ví dụ content/tthc/1.004616.yml")
     args = parser.parse_args(argv)
@@ -149,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         return new(args)
     if args.command == "upgrade":
         return upgrade(args.files)
+    if args.command == "import":
+        return import_command(args.root.resolve(), args.files, args.dry_run)
     root = args.root.resolve()
     try:
         port = Settings.from_project(root).editor.local_port
