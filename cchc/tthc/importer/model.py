@@ -37,8 +37,8 @@ class UnreadableInput(Exception):
     """The file cannot be read as a procedure source; the message (Vietnamese) names file and reason."""
 
 
-def read_limited(path: str | os.PathLike[str]) -> bytes:
-    """The file's bytes, refusing a missing file or one over MAX_BYTES before reading it."""
+def check_size(path: str | os.PathLike[str]) -> None:
+    """Refuse a missing file, or one over MAX_BYTES, before anything reads it."""
     try:
         size = os.path.getsize(path)
     except OSError as exc:
@@ -46,8 +46,13 @@ def read_limited(path: str | os.PathLike[str]) -> bytes:
     if size > MAX_BYTES:
         raise UnreadableInput(
             f"{path}: tệp quá lớn ({size / 1024 / 1024:.1f} MB, tối đa {MAX_BYTES // 1024 // 1024} MB); "
-            "đây không giống một tệp chi tiết thủ tục."
+            "đây không giống một tệp thủ tục hay bảng phụ lục."
         )
+
+
+def read_limited(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes, refusing a missing file or one over MAX_BYTES before reading it."""
+    check_size(path)
     try:
         with open(path, "rb") as handle:
             return handle.read()

@@ -24,10 +24,9 @@ from cchc.core.settings import Settings
 from cchc.core.terms import load_terms
 from cchc.core.text import fold, make_slug
 from cchc.core.yamlsafe import read_yaml
-from cchc.tthc.importer.model import Imported, UnreadableInput
+from cchc.tthc.importer.model import Imported, UnreadableInput, check_size
 from cchc.tthc.model import Field
 
-MAX_BYTES = 20 * 1024 * 1024
 HEADER = "# yaml-language-server: $schema=../../schemas/tthc.schema.json\n"
 DECISION_HEADER = "# yaml-language-server: $schema=../../../schemas/decision.schema.json\n"
 # Parts a citizen needs; the report names those the source did not give, for the editor to add.
@@ -54,12 +53,7 @@ def read_any(path: Path) -> tuple[list[Imported], dict | None]:
     from cchc.tthc.importer.html import read_html
     from cchc.tthc.importer.sheet import read_sheet
 
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise UnreadableInput(f"{path}: không đọc được tệp ({error.strerror or error})") from None
-    if size > MAX_BYTES:
-        raise UnreadableInput(f"{path}: tệp quá lớn ({size / 1024 / 1024:.0f} MB; tối đa {MAX_BYTES // 1024 // 1024} MB)")
+    check_size(path)
     suffix = path.suffix.lower()
     if suffix in (".docx", ".doc"):
         return read_docx(path), None

@@ -43,7 +43,7 @@ from xml.etree import ElementTree
 from cchc.core.schema import is_valid, load_schema
 from cchc.core.text import fold, make_slug
 from cchc.tthc.importer.labels import is_not_stated, normalise, parse_level
-from cchc.tthc.importer.model import MAX_BYTES, Imported, UnreadableInput, read_limited
+from cchc.tthc.importer.model import Imported, UnreadableInput, check_size, read_limited
 
 # An .xlsx is a zip: 20 MB on disk can hold gigabytes of XML. A real annex of a few hundred rows is well
 # under a megabyte unpacked, so anything past this is refused before openpyxl reads it.
@@ -132,12 +132,7 @@ def read_sheet(path: str | Path, decision: Mapping[str, Any] | None = None) -> t
 
 def read_sheet_details(path: str | Path, decision: Mapping[str, Any] | None = None) -> SheetResult:
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise UnreadableInput(f"{path}: không đọc được tệp ({error.strerror or error})") from None
-    if size > MAX_BYTES:
-        raise UnreadableInput(f"{path}: tệp quá lớn ({size / 1024 / 1024:.0f} MB; tối đa {MAX_BYTES // 1024 // 1024} MB)")
+    check_size(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         tables = _xlsx_tables(path)
