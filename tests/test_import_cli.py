@@ -127,3 +127,22 @@ def test_an_annex_of_twenty_procedures_imports_into_records_that_pass_check(proj
     again = cli(project, sheet)
     assert again.returncode == 0 and "tạo mới:" not in again.stdout and "cập nhật:" not in again.stdout
     assert "Tổng: 0 tạo mới, 0 cập nhật, 21 không đổi." in again.stdout
+
+
+def test_a_saved_detail_page_imports_into_a_record_whose_page_states_the_source(project, tmp_path):
+    from test_import_readers import KT_HTML, KT_NAME
+
+    page_file = tmp_path / "chi-tiet.html"
+    page_file.write_text(KT_HTML, encoding="utf-8")
+    result = cli(project, page_file)
+    assert result.returncode == 0, result.stderr
+    (record,) = (project.path / "content/tthc").glob("*.yml")
+    assert record.stem == "cong-bo-co-so-kinh-doanh-co-to-chuc-ke-thuoc"  # no code: named from the name
+    assert project.check().returncode == 0
+    built = project.build()
+    assert built.returncode == 0, built.stderr
+    page = (project.path / f"site/tthc/{record.stem}/index.html").read_text(encoding="utf-8")
+    assert KT_NAME in page and "Mã thủ tục</dt><dd>Chưa có mã" in page
+    for fee in ("Phí: Không có thông tin", "Lệ phí: Không có thông tin", "Mức giá: Không có thông tin"):
+        assert page.count(fee) == 3, fee  # one per channel, as the page gives them
+    assert "5 ngày làm việc" in page and "Bản chính: 1 – Bản sao: 0" in page
