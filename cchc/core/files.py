@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -412,3 +413,28 @@ def attachment_problem(content: Path, relative: PurePosixPath) -> str | None:
     if not path.is_file():
         return "không tìm thấy tệp"
     return type_problem(path)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Replace (or create) ``path`` with ``content``; a reader, or a crash, sees the old file or the new one.
+
+    The temporary file sits in the same folder, so os.replace is a rename within one file system. It
+    takes the old file's mode, or the usual one for a new file: mkstemp's 0600 would hide it from a
+    web server or a colleague's account.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        if path.exists():
+            mode = path.stat().st_mode & 0o7777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import copy
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +32,8 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
+
+from cchc.core.files import write_atomically
 
 _BOM = "\ufeff"
 
@@ -105,7 +105,7 @@ def upgrade_file(path: Path) -> bool:
     content = ((_BOM if bom else "") + result).encode("utf-8")
     if content == original:
         return False
-    _write_atomically(path, content)
+    write_atomically(path, content)
     return True
 
 
@@ -127,20 +127,6 @@ def _round_trip_yaml(text: str) -> YAML:
         sequence, offset = 4, 2
     yaml.indent(mapping=2, sequence=sequence, offset=offset)
     return yaml
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    # Same folder, so os.replace is a rename within one file system: a reader,
-    # or a crash, sees the old record or the new one, never half of one.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)  # mkstemp's 0600 would hide it from the web server
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _channels(data: Any) -> list:

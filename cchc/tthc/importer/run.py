@@ -10,8 +10,6 @@ so importing the same file twice leaves the records byte-identical.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from ruamel.yaml import YAML
 
 from cchc.core import layout, schema
 from cchc.core.errors import Report
+from cchc.core.files import write_atomically
 from cchc.core.settings import Settings
 from cchc.core.terms import load_terms
 from cchc.core.text import fold, make_slug
@@ -121,14 +120,6 @@ def _dump(data: Any, header: str) -> str:
     return header + out.getvalue()
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".nhap-", suffix=".yml")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-        out.write(text)
-    os.replace(temporary, path)
-
-
 def _fields(settings: Settings):
     report = Report()
     terms = load_terms(settings.content_dir / layout.FIELDS_FILE, settings.root, "fields", "fields", Field, report)
@@ -191,12 +182,12 @@ def import_files(paths: list[Path], settings: Settings, dry_run: bool = False) -
                 text = out.getvalue() if changed else original
                 outcome = Outcome(path, imported, "cập nhật" if changed else "không đổi", changed, notes)
             if not dry_run and outcome.action != "không đổi":
-                _write(path, text)
+                write_atomically(path, text.encode("utf-8"))
             outcomes.append(outcome)
         if decision is not None:
             target = settings.content_dir / layout.DECISIONS_DIR / f"{make_slug(decision['number'])}.yml"
             if not dry_run and not target.exists():
-                _write(target, _dump(decision, DECISION_HEADER))
+                write_atomically(target, _dump(decision, DECISION_HEADER).encode("utf-8"))
     return outcomes, []
 
 
