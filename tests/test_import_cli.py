@@ -146,3 +146,15 @@ def test_a_saved_detail_page_imports_into_a_record_whose_page_states_the_source(
     for fee in ("Phí: Không có thông tin", "Lệ phí: Không có thông tin", "Mức giá: Không có thông tin"):
         assert page.count(fee) == 3, fee  # one per channel, as the page gives them
     assert "5 ngày làm việc" in page and "Bản chính: 1 – Bản sao: 0" in page
+
+
+def test_a_provincial_code_merges_into_the_record_of_its_national_code(project, export, tmp_path):
+    """The build gives 1.003516 and 1.003516.000.00.00.H99 at one level one URL: so does the importer."""
+    project.write("content/tthc/1.003516.yml", '# yaml-language-server: $schema=../../schemas/tthc.schema.json\n'
+                  f'code: "1.003516"\nname: "{NAME}"\nresults: ["Giấy phép hoạt động"]\n')
+    result = cli(project, export)
+    assert result.returncode == 0 and "cập nhật: content/tthc/1.003516.yml" in result.stdout, result.stdout
+    assert [p.name for p in (project.path / "content/tthc").glob("*.yml")] == ["1.003516.yml"]
+    text = (project.path / "content/tthc/1.003516.yml").read_text(encoding="utf-8")
+    assert CODE in text and "Giấy phép hoạt động" in text
+    assert project.check().returncode == 0

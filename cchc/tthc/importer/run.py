@@ -79,19 +79,17 @@ def _existing(tthc: Path) -> dict[str, Path]:
             data = read_yaml(path, str(path)).data
         except Exception:  # noqa: BLE001 - a broken record is `make check`'s to report, not the importer's
             continue
-        if not isinstance(data, dict):
-            continue
-        level = data.get("level") or "tinh"
-        if isinstance(data.get("code"), str):
-            found[f"code:{data['code']}:{level}"] = path
-        elif isinstance(data.get("name"), str):
-            found[f"name:{fold(' '.join(data['name'].split()))}"] = path
+        if isinstance(data, dict) and isinstance(data.get("code") or data.get("name"), str):
+            found[_key(data)] = path
     return found
 
 
 def _key(data: dict) -> str:
+    """A record's identity as the build sees it: its URL, national code plus level (1.004616 and
+    1.004616.000.00.00.H41 at one level are one procedure); a code-less record by its name."""
     if data.get("code"):
-        return f"code:{data['code']}:{data.get('level') or 'tinh'}"
+        level = data.get("level")
+        return f"code:{data['code'][:8].lower()}:{'tinh' if level in (None, 'tinh') else level}"
     return f"name:{fold(' '.join(data['name'].split()))}"
 
 
