@@ -158,3 +158,18 @@ def test_a_provincial_code_merges_into_the_record_of_its_national_code(project, 
     text = (project.path / "content/tthc/1.003516.yml").read_text(encoding="utf-8")
     assert CODE in text and "Giấy phép hoạt động" in text
     assert project.check().returncode == 0
+
+
+def test_two_procedures_of_one_annex_sharing_a_national_code_are_not_merged(project, tmp_path):
+    from test_import_sheet import HEADER, build_xlsx
+
+    rows = [HEADER, [1, "1.002600.000.00.00.H99", "Cấp số tiếp nhận Phiếu công bố sản phẩm mỹ phẩm sản xuất trong nước"],
+            [2, "1.002600", "Cấp số tiếp nhận Phiếu công bố sản phẩm mỹ phẩm nhập khẩu"]]
+    sheet = build_xlsx(tmp_path / "trung.xlsx", rows=rows, merged=[])
+    for args in (("--dry-run", sheet), (sheet,)):
+        result = cli(project, *args)
+        assert result.returncode == 0, result.stderr
+        assert "cùng mã quốc gia và cấp" in result.stdout and "dòng 2" in result.stdout
+    names = sorted(p.name for p in (project.path / "content/tthc").glob("*.yml"))
+    assert names == ["1.002600.000.00.00.H99.yml", "1.002600.yml"]  # both kept, for `make check` to name
+    assert "trùng" in project.check().stderr

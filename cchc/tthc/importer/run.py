@@ -158,15 +158,23 @@ def import_files(paths: list[Path], settings: Settings, dry_run: bool = False) -
     yaml = _yaml()
     outcomes: list[Outcome] = []
     taken: set[Path] = set()
+    claimed: dict[str, Imported] = {}  # identity → the record of this run that took it
     for records, decision in read:
         for imported in records:
             data, notes = _in_schema_order(imported.data), []
             _settle_field(data, fields, notes)
-            path = existing.get(_key(data))
+            key = _key(data)
+            path = existing.get(key)
+            if key in claimed:  # two procedures of the inputs that the site would take for one: never merged
+                first = claimed[key]
+                where = first.source + (f" (dòng {first.sheet_row})" if first.sheet_row else "")
+                notes.append(f"cùng mã quốc gia và cấp với thủ tục ở {where}, nên trang coi là một; đã ghi tệp riêng "
+                             "để `make check` báo trùng: hãy xem lại nguồn")
+                path = None
+            claimed[key] = imported
             if path is None:
                 path = _new_path(tthc, data, taken)
                 taken.add(path)
-                existing[_key(data)] = path
                 text = _dump(data, HEADER)
                 outcome = Outcome(path, imported, "tạo mới", changed=list(data), notes=notes)
             else:
