@@ -38,7 +38,9 @@ def load_news(settings: Settings, now: datetime, preview: bool, report: Report) 
     qa = load_qa(content_dir / layout.QA_FILE, root, settings.embed_hosts, report)
     visible = sorted((p for p in posts if preview or not (p.draft or p.scheduled)), key=lambda p: p.sort_key)
     _resolve_links(posts, visible, report)
-    return News(categories, visible, qa, hidden=len(posts) - len(visible)), assets
+    # When the published site next changes by itself (cchc.site.schedule): a scheduled post's time.
+    scheduled = tuple(sorted(p.date for p in posts if p.scheduled and not p.draft and not preview))
+    return News(categories, visible, qa, hidden=len(posts) - len(visible), scheduled=scheduled), assets
 
 
 def _resolve_links(posts: list[Post], visible: list[Post], report: Report) -> None:

@@ -81,6 +81,7 @@ class News:
     posts: list[Post]  # what gets published, newest first
     qa: list[QAItem] = field(default_factory=list)
     hidden: int = 0  # drafts and scheduled posts held back
+    scheduled: tuple[datetime, ...] = ()  # publication times of the scheduled posts held back, soonest first
     by_category: dict[str, list[Post]] = field(init=False)
     by_year: dict[int, list[Post]] = field(init=False)
     thumbnails: list[Thumbnail] = field(init=False)

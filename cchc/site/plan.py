@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from cchc.news import feeds, pages as news_pages
+from cchc.core import layout
+from cchc.news import feeds
+from cchc.news import pages as news_pages
 from cchc.page.share import SITE_CARD_URL, Share, site_card, site_share
 from cchc.page.spec import PageSpec
 from cchc.render.cards import Card
-from cchc.site import search
+from cchc.site import schedule, search
 from cchc.site.content import Content
-from cchc.tthc import changelog, export, pages as tthc_pages
-from cchc.core import layout
+from cchc.tthc import changelog, export
+from cchc.tthc import pages as tthc_pages
 
 HOME_CHANGES = 5  # procedure changes listed on the home page
 
@@ -33,7 +35,13 @@ def plan_files(content: Content) -> dict[str, bytes]:
     settings = content.settings
     return {**export.data_files(content.tthc, settings),
             layout.CHANGELOG_FEED: changelog.atom(content.tthc, settings),
-            **feeds.files(content.news, settings)}
+            **feeds.files(content.news, settings),
+            schedule.FILE: _schedule(content)}
+
+
+def _schedule(content: Content) -> bytes:
+    upcoming = (change.effective for change in content.tthc.changes if change.upcoming)
+    return schedule.state_file(schedule.next_change(content.news.scheduled, upcoming))
 
 
 def plan_cards(content: Content, specs: list[PageSpec]) -> dict[str, Card]:
