@@ -37,11 +37,11 @@ class FileDates:
 
 
 def read(root: Path, folders: tuple[str, ...]) -> FileDates:
-    """Commit times of every file under ``folders`` (paths relative to ``root``, as git names them)."""
+    """Commit times of every file under ``folders``; paths relative to ``root`` (a project may sit in a subfolder)."""
     try:
         shallow = _git(root, "rev-parse", "--is-shallow-repository").strip()
         # %ct: committer time, when the change reached the branch (an author date can be days older).
-        log = _git(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "-z", "--", *folders)
+        log = _git(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--relative", "-z", "--", *folders)
     except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return FileDates()  # not a git checkout, or git missing
     if shallow == "true":
