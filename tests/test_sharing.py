@@ -1,6 +1,7 @@
 """Link previews for Zalo and Facebook, structured data and feeds, on the built demo site."""
 
 import re
+from html import unescape
 
 import extruct
 import feedparser
@@ -29,6 +30,9 @@ def check_common(site, html, og, site_url, url, og_type):
     assert og["og:locale"] == "vi_VN" and og["og:site_name"] == "Sở Y tế tỉnh Hoà An"
     assert og["og:title"] and og["og:description"] and og["og:image:alt"]
     assert '<meta name="twitter:card" content="summary_large_image">' in html
+    for name in ("title", "description", "image", "image:alt"):
+        (twitter,) = re.findall(rf'<meta name="twitter:{name}" content="([^"]*)">', html)
+        assert unescape(twitter) == og[f"og:{name}"]
     path = image_file(site, og, site_url)
     with Image.open(path) as image:
         assert image.size == (int(og["og:image:width"]), int(og["og:image:height"]))
@@ -89,10 +93,12 @@ def test_procedure_page(demo_site, demo_content):
     assert service["areaServed"]["name"] == "Tỉnh Hoà An"
     channels = {c["name"]: c for c in service["availableChannel"]}
     assert channels["Trực tuyến"]["serviceUrl"].startswith("https://")
+    assert {t.unit for t in procedure.times} >= {"ngay_lam_viec"}
     for channel in procedure.channels:
         (time,) = channel.times
-        expected = {"gio": "PT", "thang": "P"}.get(time.unit, "P")
-        assert channels[channel.label]["processingTime"] == f"{expected}{time.value}{'H' if time.unit == 'gio' else 'M' if time.unit == 'thang' else 'D'}"
+        # ISO 8601 has calendar days only: "n ngày làm việc" gets no processingTime, only its words.
+        expected = {"gio": f"PT{time.value}H", "ngay": f"P{time.value}D", "thang": f"P{time.value}M"}.get(time.unit)
+        assert channels[channel.label].get("processingTime") == expected
         assert str(time) in channels[channel.label]["description"]
 
 
@@ -100,6 +106,7 @@ def test_home_page(demo_site, demo_content):
     site_url = demo_content.settings.site_url
     html, og, json_ld = metadata(demo_site, "")
     check_common(demo_site, html, og, site_url, "", "website")
+    assert og["og:title"] == demo_content.settings.department.name  # never the nav label "Trang chủ"
     (organization,) = [i for i in json_ld if i["@type"] == "GovernmentOrganization"]
     assert organization["telephone"] == "1900 0000" and organization["url"] == site_url
 

@@ -10,7 +10,7 @@ from cchc.core import layout
 from cchc.core.settings import Settings
 from cchc.news.model import Category, News, Post
 from cchc.page.pagination import paginate
-from cchc.page.share import HOME, SITE_CARD_URL, Crumbs, Share, site_share, with_card
+from cchc.page.share import HOME, SITE_CARD_URL, Crumbs, Share, named_title, site_share, with_card
 from cchc.page.spec import PageSpec
 from cchc.page.structured_data import breadcrumbs, organization
 from cchc.render.cards import Card
@@ -112,12 +112,19 @@ def _related(post: Post, siblings: list[Post]) -> list[Post]:
 def _category_pages(news: News, category: Category, settings: Settings) -> list[PageSpec]:
     card = Card(title=category.name, eyebrow="Chuyên mục tin", footer=settings.department.name,
                 detail=category.description)
-    return _listing(
+    specs = _listing(
         settings, category.url, category.name, news.by_category[category.slug], settings.per_page,
         kind="category", category=category, description=category.description, card=card,
         crumbs=(NEWS_CRUMB, (category.name, category.url)),
         feed=(f"Tin {category.name}", layout.feed_url(category.url)),
     )
+    # Shared, a category is news of the department: "Tin Chuyển đổi số – Sở Y tế tỉnh …".
+    return [replace(spec, share=replace(spec.share, title=named_title(_news_of(spec.title), settings)))
+            for spec in specs]
+
+
+def _news_of(title: str) -> str:
+    return title if title.casefold().startswith("tin ") else f"Tin {title}"
 
 
 def _listing(settings: Settings, base: str, title: str, posts: list[Post], per_page: int, *, kind: str,

@@ -4,6 +4,11 @@ Drawn offline with Pillow and Source Sans Pro (SIL OFL 1.1, installed from
 PyPI as font-source-sans-pro), which covers every Vietnamese letter. Cached
 by content hash: an unchanged card is never drawn twice, and the same card
 gives the same bytes on every build.
+
+Drawing is two steps: ``layout`` decides every box (what, where, which size
+and colours) so that nothing overlaps, and ``paint`` only draws those boxes.
+Tests measure the layout (tests/test_cards.py), so a card that would cover
+its own text fails a test instead of reaching a citizen's phone.
 """
 
 from __future__ import annotations
@@ -20,13 +25,23 @@ from PIL import Image, ImageDraw, ImageFont
 
 from cchc.core.diskcache import cached, key
 
+RGB = tuple[int, int, int]
+
 SIZE = (1200, 630)
-_VERSION = "card-v3"  # change when the drawing below changes
+FOOTER_TOP = SIZE[1] - 104  # the footer band (emblem and department) fills the card below this line
+_VERSION = "card-v4"  # change when the drawing below changes
 _BLUE, _DARK, _WHITE, _SOFT, _MUTED = (11, 92, 138), (16, 34, 46), (255, 255, 255), (238, 244, 248), (74, 85, 96)
 _BADGE = {"toan_trinh": ((223, 243, 228), (17, 83, 43)), "mot_phan": ((227, 238, 250), (13, 61, 107))}
+# The status band: (background, ink). Retired: white on dark red; pending: dark on amber.
+BANDS = {"retired": ((155, 28, 28), _WHITE), "pending": ((247, 185, 40), _DARK)}
 _MARGIN = 72
-_TITLE_SIZES = (68, 62, 56, 50, 46)
-_TITLE_LINES = 4
+_WIDTH = SIZE[0] - 2 * _MARGIN
+# Zalo and Messenger show a card about 300 px wide, a quarter of its size: 48 px is 12 px there.
+_TITLE_SIZES = (68, 62, 56, 52, 48)
+_BAND_SIZES = (56, 52, 48)
+_BAND_LINES, _DETAIL_LINES = 2, 2
+_LEADING = 1.22  # baseline to baseline, in font sizes
+_ELLIPSIS = " …"
 
 
 @dataclass(frozen=True)
@@ -36,12 +51,29 @@ class Card:
     title: str
     eyebrow: str  # above the title: category, "Thủ tục hành chính", …
     footer: str  # department name
-    detail: str = ""  # date, code, field…
+    detail: str = ""  # date, code, field, the procedure that replaces this one…
     badge: str = ""  # e.g. "Nộp trực tuyến toàn trình"
     badge_kind: str = ""  # key of _BADGE
+    band: str = ""  # a full-width status band across the top: "Đã bãi bỏ từ 15/10/2024"
+    band_kind: str = ""  # key of BANDS
 
     def key(self) -> str:
         return key(_VERSION, json.dumps(asdict(self), ensure_ascii=False, sort_keys=True))
+
+
+@dataclass(frozen=True)
+class Box:
+    """One thing the card draws: a filled panel (``shape``) or one line of text."""
+
+    name: str  # "band", "band.1", "eyebrow", "title.1", "detail.1", "badge", "badge.text", "footer", …
+    bbox: tuple[int, int, int, int]  # left, top, right, bottom (exclusive); for a text, its ink
+    ink: RGB
+    background: RGB
+    text: str = ""
+    weight: str = ""
+    size: int = 0  # font size in px; 0 for a panel
+    origin: tuple[int, int] = (0, 0)  # where a text's baseline starts
+    shape: str = ""  # "rect", "round" or "emblem" for a panel
 
 
 @cache
@@ -51,79 +83,213 @@ def _font(weight: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(folder / f"SourceSansPro-{weight}.ttf"), size)
 
 
+def _split_word(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    pieces = [""]
+    for char in word:
+        if pieces[-1] and font.getlength(pieces[-1] + char) > width:
+            pieces.append("")
+        pieces[-1] += char
+    return pieces
+
+
 def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Greedy wrap on spaces; a line never breaks inside a word."""
+    """Greedy wrap on spaces. A line breaks inside a word only when the word alone is wider than the
+    line (a long code or address), so no line is ever wider than ``width``."""
     lines: list[str] = []
     for word in text.split():
         candidate = f"{lines[-1]} {word}" if lines else word
         if lines and font.getlength(candidate) <= width:
             lines[-1] = candidate
-        else:
+        elif font.getlength(word) <= width:
             lines.append(word)
+        else:
+            head, *rest = _split_word(word, font, width)
+            if lines and font.getlength(f"{lines[-1]} {head}") <= width:
+                lines[-1] = f"{lines[-1]} {head}"
+            else:
+                lines.append(head)
+            lines += rest
     return lines
 
 
-def fit_title(title: str, width: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    """The largest size at which the title fits; past the smallest, cut at a word with "…"."""
+def _fits_whole_words(text: str, font: ImageFont.FreeTypeFont, width: int) -> bool:
+    return all(font.getlength(word) <= width for word in text.split())
+
+
+def _ellipsize(line: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    """``line`` ended with "…", cut at a word (inside one only when a single word is left)."""
+    while font.getlength(line + _ELLIPSIS) > width and " " in line:
+        line = line.rsplit(" ", 1)[0]
+    while font.getlength(line + _ELLIPSIS) > width and len(line) > 1:
+        line = line[:-1]
+    return line + _ELLIPSIS
+
+
+def clamp_lines(text: str, font: ImageFont.FreeTypeFont, width: int, count: int) -> list[str]:
+    """At most ``count`` lines; when the text is longer, the last one ends with "…" at a word."""
+    lines = wrap(text, font, width)
+    if len(lines) > count:
+        lines = lines[:count]
+        lines[-1] = _ellipsize(lines[-1], font, width)
+    return lines
+
+
+def _text_lines(name: str, lines: list[str], weight: str, size: int, top: int, ink: RGB, background: RGB,
+                x: int = _MARGIN) -> list[Box]:
+    """Lines whose first line's ascent starts at ``top``, baselines _LEADING apart; a line is moved
+    down if a stacked accent (Ễ) would touch a descender (g, ỵ) of the line above."""
+    font = _font(weight, size)
+    ascent = font.getmetrics()[0]
+    boxes: list[Box] = []
+    baseline = top + ascent
+    for number, line in enumerate(lines, 1):
+        left, rise, right, fall = font.getbbox(line, anchor="ls")
+        if boxes:
+            baseline += round(size * _LEADING)
+            baseline = max(baseline, boxes[-1].bbox[3] + 2 - rise)
+        boxes.append(Box(f"{name}.{number}", (x + left, baseline + rise, x + right, baseline + fall), ink, background,
+                         text=line, weight=weight, size=size, origin=(x, baseline)))
+    return boxes
+
+
+def _bottom(boxes: list[Box], top: int) -> int:
+    """Where the block ends: below its last baseline's full descent, so every block ends alike."""
+    if not boxes:
+        return top
+    last = boxes[-1]
+    return max(last.origin[1] + _font(last.weight, last.size).getmetrics()[1], max(b.bbox[3] for b in boxes))
+
+
+def _title(title: str, top: int, limit: int) -> list[Box]:
+    """The largest size at which the whole title fits between ``top`` and ``limit``; at the smallest,
+    as many lines as fit, the last ended with "…" at a word."""
     for size in _TITLE_SIZES:
         font = _font("Bold", size)
-        lines = wrap(title, font, width)
-        if len(lines) <= _TITLE_LINES and all(font.getlength(line) <= width for line in lines):
-            return font, lines
-    font = _font("Bold", _TITLE_SIZES[-1])
-    lines = wrap(title, font, width)[:_TITLE_LINES]
-    while lines and font.getlength(lines[-1] + " …") > width:
-        lines[-1] = lines[-1].rsplit(" ", 1)[0] if " " in lines[-1] else lines[-1][:-1]
-    lines[-1] += " …"
-    return font, lines
+        if not _fits_whole_words(title, font, _WIDTH):
+            continue
+        boxes = _text_lines("title", wrap(title, font, _WIDTH), "Bold", size, top, _DARK, _WHITE)
+        if _bottom(boxes, top) <= limit:
+            return boxes
+    size = _TITLE_SIZES[-1]
+    font = _font("Bold", size)
+    for count in range(len(wrap(title, font, _WIDTH)), 0, -1):
+        boxes = _text_lines("title", clamp_lines(title, font, _WIDTH, count), "Bold", size, top, _DARK, _WHITE)
+        if _bottom(boxes, top) <= limit:
+            return boxes
+    return []
+
+
+def _band(card: Card) -> list[Box]:
+    back, ink = BANDS.get(card.band_kind, BANDS["retired"])
+    text = card.band.upper()
+    for size in _BAND_SIZES:
+        font = _font("Bold", size)
+        lines = wrap(text, font, _WIDTH)
+        if len(lines) <= _BAND_LINES and _fits_whole_words(text, font, _WIDTH):
+            break
+    else:
+        lines = clamp_lines(text, font, _WIDTH, _BAND_LINES)
+    texts = _text_lines("band", lines, "Bold", size, 22, ink, back)
+    panel = Box("band", (0, 0, SIZE[0], _bottom(texts, 22) + 22), ink, back, shape="rect")
+    return [panel, *texts]
+
+
+def _badge(card: Card, top: int) -> list[Box]:
+    back, ink = _BADGE.get(card.badge_kind, (_SOFT, _DARK))
+    font = _font("Bold", 30)
+    text = card.badge if font.getlength(card.badge) <= _WIDTH - 36 else _ellipsize(card.badge, font, _WIDTH - 36)
+    baseline = top + 26 + round(font.getbbox("H", anchor="ls")[1] / -2)  # capitals centred on the panel
+    left, rise, right, fall = font.getbbox(text, anchor="ls")
+    x = _MARGIN + 18
+    panel = Box("badge", (_MARGIN, top, _MARGIN + right + 36, top + 52), ink, back, shape="round")
+    label = Box("badge.text", (x + left, baseline + rise, x + right, baseline + fall), ink, back,
+                text=text, weight="Bold", size=30, origin=(x, baseline))
+    return [panel, label]
+
+
+def _footer(card: Card) -> list[Box]:
+    cx, cy, r = _MARGIN + 28, SIZE[1] - 52, 28
+    font = _font("Semibold", 32)
+    x, width = _MARGIN + 72, SIZE[0] - _MARGIN - (_MARGIN + 72)
+    text = card.footer if font.getlength(card.footer) <= width else _ellipsize(card.footer, font, width)
+    baseline = cy + round(font.getbbox("H", anchor="ls")[1] / -2)
+    left, rise, right, fall = font.getbbox(text, anchor="ls")
+    return [
+        Box("footer", (0, FOOTER_TOP, SIZE[0], SIZE[1]), _DARK, _SOFT, shape="rect"),
+        # The department's emblem, drawn like docs/assets/logo.svg: a white cross on a blue disc.
+        Box("footer.emblem", (cx - r, cy - r, cx + r + 1, cy + r + 1), _WHITE, _BLUE, shape="emblem"),
+        *([Box("footer.text", (x + left, baseline + rise, x + right, baseline + fall), _DARK, _SOFT, text=text,
+               weight="Semibold", size=32, origin=(x, baseline))] if text.strip() else []),
+    ]
+
+
+def layout(card: Card) -> list[Box]:
+    """Every box of the card, in drawing order, none overlapping another (a text lies inside its panel).
+
+    From the top: the status band (or a thin blue rule), the eyebrow, the title, the detail, the
+    badge; the title gets whatever height the others leave, shrinking, then ending with "…".
+    """
+    boxes: list[Box] = []
+    if card.band:
+        boxes += _band(card)
+        top = boxes[0].bbox[3] + 30
+    else:
+        boxes.append(Box("rule", (0, 0, SIZE[0], 16), _BLUE, _BLUE, shape="rect"))
+        top = 56
+    limit = FOOTER_TOP - 26
+    if card.eyebrow.strip():
+        font = _font("Semibold", 34)
+        eyebrow = _text_lines("eyebrow", clamp_lines(card.eyebrow.upper(), font, _WIDTH, 1), "Semibold", 34, top,
+                              _BLUE, _WHITE)
+        boxes += eyebrow
+        top = _bottom(eyebrow, top) + 14
+    # What goes below the title is measured first, so the title knows the height it may take.
+    detail_font = _font("Regular", 34)
+    badge_height = 52 + 22 if card.badge.strip() else 0
+    detail_lines = clamp_lines(card.detail, detail_font, _WIDTH, _DETAIL_LINES) if card.detail.strip() else []
+    while True:
+        detail = _text_lines("detail", detail_lines, "Regular", 34, 0, _MUTED, _WHITE)
+        detail_height = _bottom(detail, 0) + 20 if detail else 0
+        title = _title(card.title, top, limit - detail_height - badge_height)
+        if title or len(detail_lines) <= 1 or not card.title.strip():
+            break
+        # Not even one title line fits: the detail gives up its second line.
+        detail_lines = clamp_lines(card.detail, detail_font, _WIDTH, len(detail_lines) - 1)
+    boxes += title
+    top = (_bottom(title, top) if title else top) + 20
+    if detail_lines:
+        detail = _text_lines("detail", detail_lines, "Regular", 34, top, _MUTED, _WHITE)
+        boxes += detail
+        top = _bottom(detail, top) + 22
+    if card.badge.strip():
+        boxes += _badge(card, top)
+    return boxes + _footer(card)
+
+
+def paint(boxes: list[Box]) -> Image.Image:
+    image = Image.new("RGB", SIZE, _WHITE)
+    pen = ImageDraw.Draw(image)
+    for box in boxes:
+        left, top, right, bottom = box.bbox
+        if box.shape == "rect":
+            pen.rectangle([left, top, right - 1, bottom - 1], fill=box.background)
+        elif box.shape == "round":
+            pen.rounded_rectangle([left, top, right - 1, bottom - 1], radius=10, fill=box.background)
+        elif box.shape == "emblem":
+            cx, cy = (left + right - 1) // 2, (top + bottom - 1) // 2
+            pen.ellipse([left, top, right - 1, bottom - 1], fill=box.background)
+            pen.rectangle([cx - 6, cy - 17, cx + 6, cy + 17], fill=box.ink)
+            pen.rectangle([cx - 17, cy - 6, cx + 17, cy + 6], fill=box.ink)
+        if box.text:
+            pen.text(box.origin, box.text, font=_font(box.weight, box.size), fill=box.ink, anchor="ls")
+    return image
 
 
 def draw(card: Card) -> bytes:
-    image = Image.new("RGB", SIZE, _WHITE)
-    pen = ImageDraw.Draw(image)
-    width = SIZE[0] - 2 * _MARGIN
-    pen.rectangle([0, 0, SIZE[0], 16], fill=_BLUE)
-    pen.rectangle([0, SIZE[1] - 104, SIZE[0], SIZE[1]], fill=_SOFT)
-    # The department's emblem, drawn like docs/assets/logo.svg: a white cross on a blue disc.
-    cx, cy, r = _MARGIN + 28, SIZE[1] - 52, 28
-    pen.ellipse([cx - r, cy - r, cx + r, cy + r], fill=_BLUE)
-    pen.rectangle([cx - 6, cy - 17, cx + 6, cy + 17], fill=_WHITE)
-    pen.rectangle([cx - 17, cy - 6, cx + 17, cy + 6], fill=_WHITE)
-    pen.text((_MARGIN + 72, cy), card.footer, font=_font("Semibold", 32), fill=_DARK, anchor="lm")
-
-    y = 70
-    if card.eyebrow:
-        eyebrow = _font("Semibold", 34)
-        text = wrap(card.eyebrow.upper(), eyebrow, width)[0]
-        pen.text((_MARGIN, y), text, font=eyebrow, fill=_BLUE)
-        y += 62
-    font, lines = fit_title(card.title, width)
-    step = int(font.size * 1.18)
-    for line in lines:
-        pen.text((_MARGIN, y), line, font=font, fill=_DARK)
-        y += step
-    y += 18
-    if card.detail:
-        detail = _font("Regular", 34)
-        lines = wrap(card.detail, detail, width)
-        text = lines[0]
-        if len(lines) > 1:  # one line only, ended at a word with "…"
-            while detail.getlength(text + " …") > width and " " in text:
-                text = text.rsplit(" ", 1)[0]
-            text += " …"
-        pen.text((_MARGIN, y), text, font=detail, fill=_MUTED)
-        y += 52
-    if card.badge:
-        badge = _font("Bold", 30)
-        back, ink = _BADGE.get(card.badge_kind, (_SOFT, _DARK))
-        w = badge.getlength(card.badge)
-        top = min(y + 6, SIZE[1] - 104 - 66)
-        pen.rounded_rectangle([_MARGIN, top, _MARGIN + w + 36, top + 52], radius=10, fill=back)
-        pen.text((_MARGIN + 18, top + 26), card.badge, font=badge, fill=ink, anchor="lm")
     out = io.BytesIO()
     # zlib level 6, not optimize=True: 5 % larger files, a quarter of the time (15 ms, not 60 ms,
     # a card), which is most of a first build with thousands of posts.
-    image.save(out, "PNG", compress_level=6)
+    paint(layout(card)).save(out, "PNG", compress_level=6)
     return out.getvalue()
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from cchc.core import layout
+from cchc.core.dates import format_date
 from cchc.core.settings import Portals, Settings
-from cchc.page.share import HOME, Share, site_share, with_card
+from cchc.page.share import ATOM, HOME, Feed, Share, named_title, site_share, with_card
 from cchc.page.spec import PageSpec
 from cchc.page.structured_data import area_served, breadcrumbs, organization
 from cchc.render.cards import Card
 from cchc.render.qr import qr_svg
-from cchc.tthc.model import CHANNELS, LEVELS, ONLINE, Catalogue, Channel, Field, Procedure
+from cchc.tthc.model import CHANNELS, LEVELS, ONLINE, STATUSES, Catalogue, Change, Channel, Decision, Field, Procedure
 from cchc.tthc.parts import LABELS
 
 TTHC_CRUMB = ("Thủ tục hành chính", layout.TTHC)
@@ -39,17 +41,91 @@ def national_url(procedure: Procedure, portals: Portals) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Status:
+    """What a retired procedure, or one whose retirement is signed, says wherever it travels.
+
+    One wording for the link preview, the card, the JSON-LD, the search result and the feeds, the same
+    as the banner of overrides/tthc.html.
+    """
+
+    retired: bool  # False: signed, not yet in force (or its effective date is not stated)
+    tag: str  # short, before the name in titles and in search results: "Đã bãi bỏ", "Sẽ bãi bỏ từ 01/01/2027"
+    band: str  # the card's status band: "Đã bãi bỏ từ 15/10/2024"
+    line: str  # one or two sentences, first in every description
+    successors: tuple[Procedure, ...]  # what to follow instead (a replacement only)
+
+
+def decision_text(decision: Decision) -> str:
+    """The decision as the banner names it (partials/cchc-changes.html, decision_line)."""
+    return f"Quyết định {decision.number} ngày {format_date(decision.signed)} của {decision.issuer}"
+
+
+def _successor(procedure: Procedure) -> str:
+    return f"{procedure.name} ({procedure.code})" if procedure.code else procedure.name
+
+
+def procedure_status(p: Procedure) -> Status | None:
+    """The status that travels with ``p``, or None for a procedure in force with nothing signed against it."""
+    change: Change | None = p.retired_by or p.pending
+    if change is None:
+        return None
+    replaced = change.kind == "thay_the"
+    # A replaced procedure names what replaces it: the decisions' replaced_by once in force, the
+    # signed change's new procedure before.
+    successors = tuple(p.replaced_by if p.retired_by else (change.procedure,)) if replaced else ()
+    follow = "; ".join(_successor(q) for q in successors)
+    decision = decision_text(change.decision)
+    day = format_date(change.effective) if change.effective else None
+    if p.retired_by:
+        since = f"từ ngày {day}" if day else "(chưa rõ ngày hiệu lực)"
+        if replaced:
+            line = f"Thủ tục này đã được thay thế {since} theo {decision}." + (
+                f" Hãy thực hiện theo: {follow}." if follow else "")
+        else:
+            line = f"Thủ tục này đã bị bãi bỏ {since} theo {decision}; không nộp hồ sơ theo thủ tục này."
+        tag = STATUSES[p.status]
+        band = f"{tag} từ {day}" if day else tag
+        return Status(True, tag, band, line, successors)
+    verb = "được thay thế" if replaced else "bị bãi bỏ"
+    line = (f"Từ ngày {day} thủ tục này {verb} theo {decision}." if day else
+            f"Thủ tục này {verb} (chưa rõ ngày hiệu lực) theo {decision}.")
+    if follow:
+        line += f" Thủ tục thay thế: {follow}."
+    future = "Sẽ được thay thế" if replaced else "Sẽ bãi bỏ"
+    tag = f"{future} từ {day}" if day else f"{future}, chưa rõ ngày hiệu lực"
+    return Status(False, tag, tag, line, successors)
+
+
+def status_line(p: Procedure) -> str:
+    """The status sentence(s) of ``p`` (see Status.line), or "" for a procedure with none."""
+    status = procedure_status(p)
+    return status.line if status else ""
+
+
+def status_tag(p: Procedure) -> str:
+    """The short status of ``p`` for titles and search results (see Status.tag), or ""."""
+    status = procedure_status(p)
+    return status.tag if status else ""
+
+
+def share_title(p: Procedure) -> str:
+    """The name as it travels: "[Đã bãi bỏ] Cấp giấy …" for a retired or retiring procedure."""
+    tag = status_tag(p)
+    return f"[{tag}] {p.name}" if tag else p.name
+
+
 def describe(procedure: Procedure) -> str:
-    """One line for search results and link previews."""
+    """One line for search results and link previews; a retired or retiring procedure says so first."""
     facts = [f"Mã {procedure.code}" if procedure.code else procedure.code_label]
     if procedure.level:
         facts.append(procedure.level_label.lower())
     if procedure.field.stated:
         facts.append(f"lĩnh vực {procedure.field.name}")
     text = ", ".join(facts) + f". Thời hạn giải quyết{_time_phrase(procedure)}"
-    if procedure.offers_online:
+    if procedure.offers_online and procedure.in_force:
         text += f", nộp trực tuyến {procedure.online_label.lower()}"
-    return text + "."
+    return " ".join(filter(None, (status_line(procedure), text + ".")))
 
 
 def _time_phrase(procedure: Procedure) -> str:
@@ -100,6 +176,7 @@ def _procedure_page(p: Procedure, settings: Settings) -> PageSpec:
         share=_procedure_share(p, settings),
         context={
             "procedure": p,
+            "status": procedure_status(p),  # what the search result says of a retired or retiring one
             "parts": LABELS,
             "online_url": online_url(p, settings.portals),
             "national_url": national_url(p, settings.portals),
@@ -111,21 +188,31 @@ def _procedure_page(p: Procedure, settings: Settings) -> PageSpec:
 
 def _procedure_share(p: Procedure, settings: Settings) -> Share:
     crumbs = (HOME, TTHC_CRUMB, (p.field.name, p.field.url), (p.name, p.url))
+    status = procedure_status(p)
     code = f"Mã {p.code}" if p.code else p.code_label
+    detail = " · ".join(filter(None, (code, p.level and p.level_label, p.time_summary)))
+    if status and status.successors:  # the card names what to follow instead
+        follow = "; ".join(f"{q.code} – {q.name}" if q.code else q.name for q in status.successors)
+        detail = f"Hãy thực hiện theo: {follow}" if status.retired else f"Thủ tục thay thế: {follow}"
+    # The band says a retired procedure's status; the online badge only while it can still be used.
     badge = f"Nộp trực tuyến {p.online_label.lower()}" if p.offers_online and p.in_force else ""
-    if not p.in_force:
-        badge = p.status_label
+    band = (status.band, "retired" if status.retired else "pending") if status else ("", "")
     card = Card(title=p.name, eyebrow=f"Thủ tục hành chính · {p.field.name}", footer=settings.department.name,
-                detail=" · ".join(filter(None, (code, p.level and p.level_label, p.time_summary))),
-                badge=badge, badge_kind=p.online if p.in_force and badge else "")
-    return with_card(p.url, card, title=p.name, description=describe(p), breadcrumbs=crumbs,
+                detail=detail, badge=badge, badge_kind=p.online if badge else "", band=band[0], band_kind=band[1])
+    return with_card(p.url, card, title=share_title(p), description=describe(p), breadcrumbs=crumbs,
                      structured=(government_service(p, settings), breadcrumbs(crumbs, settings)))
 
 
-def _iso_duration(value: int, unit: str) -> str:
-    # schema.org wants ISO 8601; "ngày làm việc" has no ISO form, so the
-    # channel's description keeps the exact wording.
-    return {"gio": f"PT{value}H", "thang": f"P{value}M"}.get(unit, f"P{value}D")
+# ISO 8601 durations exist for calendar time only. A number of working days ("ngày làm việc") has no
+# ISO form: P10D would say ten calendar days, two weekends shorter, so it is left out and the
+# channel's description keeps the source's words.
+_ISO_UNITS = {"gio": "PT{}H", "ngay": "P{}D", "thang": "P{}M"}
+
+
+def _iso_duration(value: int, unit: str) -> str | None:
+    """The ISO 8601 duration of a calendar time, or None for a unit that has none (working days)."""
+    form = _ISO_UNITS.get(unit)
+    return form.format(value) if form else None
 
 
 def _service_channel(channel: Channel, procedure: Procedure, submit: str | None) -> dict[str, Any]:
@@ -137,7 +224,9 @@ def _service_channel(channel: Channel, procedure: Procedure, submit: str | None)
     }
     numbered = [t for t in channel.times or () if t.value is not None]
     if len(numbered) == 1 and len(channel.times) == 1:  # one time, one ISO value; several would say less than the text
-        item["processingTime"] = _iso_duration(numbered[0].value, numbered[0].unit)
+        duration = _iso_duration(numbered[0].value, numbered[0].unit)
+        if duration:
+            item["processingTime"] = duration
     if channel.channel == "truc_tuyen" and submit:
         item["serviceUrl"] = submit
     if channel.channel == "truc_tiep" and procedure.receiving_address:
@@ -152,6 +241,7 @@ def government_service(procedure: Procedure, settings: Settings) -> dict[str, An
         "@context": "https://schema.org",
         "@type": "GovernmentService",
         "name": procedure.name,
+        "description": describe(procedure),  # a retired or retiring procedure's status first, as in the preview
         **({"identifier": procedure.code} if procedure.code else {}),
         **({"serviceType": procedure.field.name} if procedure.field.stated else {}),
         "url": settings.site + procedure.url,
@@ -165,7 +255,27 @@ def government_service(procedure: Procedure, settings: Settings) -> dict[str, An
         service["availableChannel"] = [_service_channel(c, procedure, submit) for c in procedure.channels]
     if procedure.legal_basis:
         service["termsOfService"] = [" – ".join(filter(None, (d.number, d.title))) for d in procedure.legal_basis]
+    status = procedure_status(procedure)
+    if status and status.successors:
+        # schema.org has no "replaced by" for a Service; isRelatedTo (Service → Service) links the
+        # successor, and the description says how they are related.
+        service["isRelatedTo"] = [_related_service(q, settings) for q in status.successors]
     return service
+
+
+def _related_service(procedure: Procedure, settings: Settings) -> dict[str, Any]:
+    return {"@type": "GovernmentService", "name": procedure.name,
+            **({"identifier": procedure.code} if procedure.code else {}), "url": settings.site + procedure.url}
+
+
+def field_phrase(field: Field) -> str:
+    """"lĩnh vực Dược phẩm"; the group without a field is named as it is."""
+    return f"lĩnh vực {field.name}" if field.stated else field.name.lower()
+
+
+def field_feed_title(field: Field) -> str:
+    """The Atom feed of a field's changes (cchc/tthc/changelog.py), as its page announces it."""
+    return f"Thay đổi thủ tục {field_phrase(field)}"
 
 
 def _field_page(catalogue: Catalogue, field: Field, settings: Settings) -> PageSpec:
@@ -173,8 +283,11 @@ def _field_page(catalogue: Catalogue, field: Field, settings: Settings) -> PageS
     card = Card(title=field.name, eyebrow="Lĩnh vực thủ tục hành chính", footer=settings.department.name,
                 detail=f"{in_force} thủ tục đang có hiệu lực")
     crumbs = (HOME, TTHC_CRUMB, (field.name, field.url))
-    share = with_card(field.url, card, title=field.name, description=field.description or field.name,
-                      breadcrumbs=crumbs, structured=(breadcrumbs(crumbs, settings),))
+    # The bare name ("Dược phẩm") says neither what nor whose in a Zalo preview.
+    share = with_card(field.url, card, title=named_title(f"Thủ tục hành chính {field_phrase(field)}", settings),
+                      description=field.description or field.name,
+                      breadcrumbs=crumbs, structured=(breadcrumbs(crumbs, settings),),
+                      feed=Feed(field_feed_title(field), layout.FIELD_FEED_URL.format(slug=field.slug), ATOM))
     return _listing(catalogue, field.url, field.name, catalogue.by_field[field.slug],
                     kind="field", field=field, description=field.description, share=share)
 
