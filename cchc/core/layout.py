@@ -53,6 +53,9 @@ FORMS = f"{TTHC}mau/"
 RESULTS = f"{TTHC}ket-qua/"
 OPEN_DATA_JSON = f"{TTHC}tthc.json"
 OPEN_DATA_CSV = f"{TTHC}tthc.csv"
+OPEN_DATA_CSV_DETAIL = f"{TTHC}tthc-chi-tiet.csv"  # one row per value of the multi-value columns
+ROBOTS = "robots.txt"
+SITEMAP = "sitemap.xml"  # written by MkDocs from overrides/sitemap.xml
 
 PAGED = "trang/"  # later pages of a listing: <listing>trang/2/
 FEED = "feed.xml"  # a listing's feed, beside it: /feed.xml, /chuyen-muc/<slug>/feed.xml, …
@@ -63,8 +66,8 @@ LOGO = "assets/logo.svg"
 
 # Every fixed URL above, so names the site uses can be told from names editors may choose.
 URL_ROOTS = (HOME, NEWS, CATEGORIES, QA, CONTACT, SEARCH, GUIDE, ADMIN, MEDIA, SEARCH_INDEX, TTHC, FIELDS,
-             HANDBOOK, CHANGELOG, DECISIONS, FORMS, RESULTS, OPEN_DATA_JSON, OPEN_DATA_CSV, NEWS_FEED,
-             CHANGELOG_FEED, LOGO)
+             HANDBOOK, CHANGELOG, DECISIONS, FORMS, RESULTS, OPEN_DATA_JSON, OPEN_DATA_CSV,
+             OPEN_DATA_CSV_DETAIL, NEWS_FEED, CHANGELOG_FEED, LOGO, ROBOTS, SITEMAP)
 
 # Content folders whose files are published as they are, and where.
 PUBLISHED = {NEWS_DIR: NEWS, MEDIA_DIR: MEDIA, TTHC_DIR: TTHC}
@@ -78,6 +81,7 @@ PROCEDURE_URL = TTHC + "{slug}/"
 FIELD_URL = FIELDS + "{slug}/"
 DECISION_URL = DECISIONS + "{slug}/"
 CHANGELOG_YEAR_URL = CHANGELOG + "{year}/"
+FIELD_FEED_URL = FIELD_URL + FEED  # Atom of the changes to procedures of one field
 
 
 def paged_url(base: str, number: int) -> str:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from cchc.core import layout
+from cchc.core import gitdates, layout
+from cchc.core.dates import build_now
 from cchc.news import feeds
 from cchc.news import pages as news_pages
 from cchc.page.share import SITE_CARD_URL, Share, site_card, site_share
 from cchc.page.spec import PageSpec
 from cchc.render.cards import Card
-from cchc.site import schedule, search
+from cchc.site import schedule, search, sitemap
 from cchc.site.content import Content
 from cchc.tthc import changelog, export
 from cchc.tthc import pages as tthc_pages
@@ -30,13 +31,22 @@ def plan_pages(content: Content) -> list[PageSpec]:
     return sorted(specs, key=lambda spec: not spec.searchable)  # stable
 
 
-def plan_files(content: Content) -> dict[str, bytes]:
-    """Generated files that are not pages: src_uri → bytes (open data, feeds)."""
+def plan_files(content: Content, dates: gitdates.FileDates | None = None) -> dict[str, bytes]:
+    """Generated files that are not pages: src_uri → bytes (open data, feeds).
+
+    ``dates``: the build's one reading of git history (the sitemap's), if it has one.
+    """
     settings = content.settings
+    now = build_now()  # what travels is never dated after the build
+    # A change is dated when its decision reached the site: the commit that added its file.
+    if dates is None:
+        dates = (gitdates.read(settings.root, (f"{layout.CONTENT}/{layout.DECISIONS_DIR}",))
+                 if content.tthc.decisions else gitdates.FileDates())
     return {**export.data_files(content.tthc, settings),
-            layout.CHANGELOG_FEED: changelog.atom(content.tthc, settings),
-            **feeds.files(content.news, settings),
-            schedule.FILE: _schedule(content)}
+            **changelog.feeds(content.tthc, settings, dates, now),
+            **feeds.files(content.news, settings, now),
+            schedule.FILE: _schedule(content),
+            layout.ROBOTS: sitemap.robots_txt(settings)}
 
 
 def _schedule(content: Content) -> bytes:
@@ -65,6 +75,8 @@ def home_context(content: Content) -> dict[str, Any]:
 
 
 def docs_share(content: Content, url: str, title: str, description: str) -> Share:
-    """Pages written in docs/ (home, contact) share the site card."""
-    crumbs = () if url == layout.HOME else ((title, url),)
-    return site_share(content.settings, url, title, description, crumbs)
+    """Pages written in docs/ (home, contact) share the site card; the home page is shared as the
+    department itself, never as its nav label ("Trang chủ")."""
+    if url == layout.HOME:
+        return site_share(content.settings, url, content.settings.department.name, description)
+    return site_share(content.settings, url, title, description, ((title, url),))

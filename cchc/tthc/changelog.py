@@ -1,21 +1,23 @@
-"""The public changelog: /tthc/thay-doi/, per year, one page per decision, and its Atom feed."""
+"""The public changelog: /tthc/thay-doi/, per year, one page per decision, and its Atom feeds (all, per field)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 
 from cchc.core import layout
 from cchc.core.dates import EPOCH, format_date
+from cchc.core.gitdates import FileDates
 from cchc.core.settings import Settings
-from cchc.page.share import HOME, site_share, with_card
+from cchc.page.share import HOME, named_title, site_share, with_card
 from cchc.page.spec import PageSpec
 from cchc.page.structured_data import breadcrumbs
 from cchc.render.cards import Card
-from cchc.tthc.model import CHANGE_TYPES, Catalogue, Decision, count_kinds
-from cchc.tthc.pages import TTHC_CRUMB
+from cchc.tthc.model import CHANGE_TYPES, Catalogue, Change, Decision, Procedure, count_kinds
+from cchc.tthc.pages import TTHC_CRUMB, decision_text, field_feed_title, field_phrase
 
 # The main page lists the newest decisions up to this many changes; every
 # change stays on its year page, so a long history never makes a huge page.
@@ -70,8 +72,8 @@ def _main_page(catalogue: Catalogue, settings: Settings) -> PageSpec:
         title=TITLE,
         template="tthc-changelog.html",
         description=description,
-        share=with_card(layout.CHANGELOG, card, title=TITLE, description=description, breadcrumbs=crumbs,
-                        structured=(breadcrumbs(crumbs, settings),)),
+        share=with_card(layout.CHANGELOG, card, title=named_title(TITLE, settings), description=description,
+                        breadcrumbs=crumbs, structured=(breadcrumbs(crumbs, settings),)),
         context=_context(catalogue, shown, kind="all", truncated=len(shown) < len(catalogue.decisions)),
     )
 
@@ -105,41 +107,96 @@ def _decision_page(decision: Decision, settings: Settings) -> PageSpec:
     )
 
 
-def atom(catalogue: Catalogue, settings: Settings) -> bytes:
-    """Atom feed of procedure changes: one entry per change, newest first."""
-    site = settings.site
+def feeds(catalogue: Catalogue, settings: Settings, dates: FileDates, now: datetime) -> dict[str, bytes]:
+    """src_uri → bytes: the Atom feed of every change, and one per field (a pharmacy follows only its own)."""
+    published = publication_times(catalogue.decisions, dates, now)
     department = settings.department.name
-    changes = catalogue.changes[:FEED_ENTRIES]
+    out = {layout.CHANGELOG_FEED: _atom(
+        catalogue.changes, published, settings, feed_id=settings.site + layout.CHANGELOG,
+        title=f"{TITLE} – {department}", page_url=layout.CHANGELOG, feed_url=layout.CHANGELOG_FEED,
+        subtitle="Thủ tục mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ theo quyết định công bố.")}
+    for field in catalogue.fields:
+        changes = [c for c in catalogue.changes
+                   if c.procedure.field.slug == field.slug or any(p.field.slug == field.slug for p in c.replaces)]
+        url = layout.FIELD_FEED_URL.format(slug=field.slug)
+        out[url] = _atom(changes, published, settings, feed_id=settings.site + url,
+                         title=f"{field_feed_title(field)} – {department}", page_url=field.url, feed_url=url,
+                         subtitle=f"Thủ tục {field_phrase(field)} mới ban hành, sửa đổi, bổ sung, thay thế, "
+                                  "bãi bỏ theo quyết định công bố.")
+    return out
+
+
+def publication_times(decisions: list[Decision], dates: FileDates, now: datetime) -> dict[Decision, datetime]:
+    """When each decision's changes reached the site: the commit that added its file.
+
+    Never its effective date, which may lie years ahead and would pin the entry on
+    top of every reader until then. Without that commit (no git, a shallow clone,
+    a file not committed yet) or with one later than the build's clock (a past
+    build reproduced with CCHC_NOW), the signing date stands in: the loader
+    refuses one in the future, and it is the same on every machine.
+    """
+    out = {}
+    for decision in decisions:
+        committed = dates.first(decision.source)
+        out[decision] = committed if committed is not None and committed <= now else min(decision.signed, now)
+    return out
+
+
+def _atom(changes: list[Change], published: dict[Decision, datetime], settings: Settings, *, feed_id: str,
+          title: str, subtitle: str, page_url: str, feed_url: str) -> bytes:
+    """Atom of ``changes``, most recently published first; the same entries whichever feed holds them."""
+    site = settings.site
+    # Ties (one decision's changes, or decisions published together) keep the changelog's own order.
+    newest = sorted(changes, key=lambda c: -published[c.decision].timestamp())[:FEED_ENTRIES]
     feed = FeedGenerator()
-    feed.id(site + layout.CHANGELOG)
-    feed.title(f"{TITLE} – {department}")
-    feed.subtitle("Thủ tục mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ theo quyết định công bố.")
-    feed.author({"name": department, "email": settings.department.email})
-    feed.link(href=site + layout.CHANGELOG, rel="alternate")
-    feed.link(href=site + layout.CHANGELOG_FEED, rel="self")
+    feed.id(feed_id)
+    feed.title(title)
+    feed.subtitle(subtitle)
+    feed.author({"name": settings.department.name, "email": settings.department.email})
+    feed.link(href=site + page_url, rel="alternate")
+    feed.link(href=site + feed_url, rel="self")
     feed.language("vi")
-    # Deterministic: the feed is as new as its newest change, not as the build.
-    feed.updated(max((c.dated for c in catalogue.changes), default=EPOCH))
-    for change in reversed(changes):  # feedgen prepends: add oldest first to get newest first
-        decision = change.decision
-        entry = feed.add_entry()
-        entry.id(site + change.url)
-        entry.title(f"{change.label}: {change.procedure.name}")
-        # One link only: feedgen 1.0.0 drops rel on entry links, so a second
-        # (the decision) would read as another "alternate". The id points there.
-        entry.link(href=site + change.procedure.url, rel="alternate")
-        entry.updated(change.dated)
-        entry.published(decision.signed)
-        entry.category(term=change.kind, label=change.label)
-        when = f"có hiệu lực từ {format_date(change.effective)}" if change.effective else "chưa rõ ngày hiệu lực"
-        text = [f"{change.verb} theo Quyết định {decision.number} ngày {format_date(decision.signed)} "
-                f"của {decision.issuer}; {when}. Quyết định: {site + decision.url}"]
-        if decision.approves_workflows:
-            text.append("Quyết định đồng thời phê duyệt quy trình nội bộ giải quyết thủ tục.")
-        if change.replaces:
-            text.append("Thay thế: " + "; ".join(p.name for p in change.replaces) + ".")
-        if change.summary:
-            text.append(change.summary)
-        text += change.parts or []
-        entry.summary("\n".join(text))
+    # As new as its newest entry; a feed with none yet keeps a fixed date (Atom requires one), never the build's.
+    feed.updated(max((published[c.decision] for c in newest), default=EPOCH))
+    for change in reversed(newest):  # feedgen prepends: add oldest first to get newest first
+        _entry(feed, change, published[change.decision], site)
     return feed.atom_str(pretty=True)
+
+
+def _entry(feed: FeedGenerator, change: Change, published: datetime, site: str) -> None:
+    entry = feed.add_entry()
+    # The change's own anchor on its decision's page: unique, and a decision is a signed text whose
+    # entries do not move, so nothing else published later changes it.
+    entry.id(site + change.url)
+    entry.title(f"{change.label}: {change.procedure.name}")
+    # One link only: feedgen 1.0.0 drops rel on entry links, so a second
+    # (the decision) would read as another "alternate". The id points there.
+    entry.link(href=site + change.procedure.url, rel="alternate")
+    # The text below says what and from when; it never changes with the clock, so neither does updated.
+    entry.published(published)
+    entry.updated(published)
+    entry.category(term=change.kind, label=change.label)
+    entry.summary("\n".join(entry_text(change, site)))
+
+
+def entry_text(change: Change, site: str) -> list[str]:
+    """What a change did, to which procedure, by which decision, from when: true before and after that date."""
+    decision = change.decision
+    when = f"có hiệu lực từ {format_date(change.effective)}" if change.effective else "chưa rõ ngày hiệu lực"
+    if change.kind == "thay_the":  # the successor first, then what it replaces
+        what = f"Thủ tục {_named(change.procedure)} thay thế " + ", ".join(_named(p) for p in change.replaces)
+    elif change.kind == "bai_bo":
+        what = f"Thủ tục {_named(change.procedure)} bị bãi bỏ"
+    else:
+        what = change.verb
+    text = [f"{what} theo {decision_text(decision)}; {when}. Quyết định: {site + decision.url}"]
+    if decision.approves_workflows:
+        text.append("Quyết định đồng thời phê duyệt quy trình nội bộ giải quyết thủ tục.")
+    if change.summary:
+        text.append(change.summary)
+    text += change.parts or []
+    return text
+
+
+def _named(procedure: Procedure) -> str:
+    return f"“{procedure.name}”" + (f" (mã {procedure.code})" if procedure.code else "")
