@@ -50,6 +50,7 @@ from cchc.render.markdown_cache import RenderCache, Rendered  # noqa: E402
 from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants  # noqa: E402
 from cchc.site.content import Content, load_content  # noqa: E402
 from cchc.site.plan import docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
+from cchc.site.sitemap import LastChanged  # noqa: E402
 
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
 
@@ -80,6 +81,7 @@ class _State:
         self.fast = True  # the speed-ups of mkdocs_internals may run
         self.content: Content | None = None
         self.specs: dict[str, PageSpec] = {}
+        self.last_changed: LastChanged | None = None  # each page's sitemap lastmod
         self.cards: dict[str, Card] = {}  # share-card URL → what it shows
         self.index: LiveIndex | None = None
         self.last_searchable = ""  # src_uri after which Pagefind can write (PageSpec.searchable)
@@ -140,6 +142,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.site_description = escape(config.site_description)
     specs = plan_pages(state.content)
     state.specs = {spec.src_uri: spec for spec in specs}
+    state.last_changed = LastChanged(state.content, display_path(Path(config.docs_dir), root))
     state.cards = plan_cards(state.content, specs)
     state.last_searchable = next((spec.src_uri for spec in reversed(specs) if spec.searchable), "")
     state.sanitiser = Sanitiser(settings.embed_hosts)
@@ -193,7 +196,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     ]
     generated += [
         File.generated(config, uri, content=data, inclusion=InclusionLevel.NOT_IN_NAV)
-        for uri, data in plan_files(content).items()
+        for uri, data in plan_files(content, state.last_changed.dates).items()
     ]
     generated += _images(config)
     for file in generated:
@@ -243,6 +246,9 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     # Title, template and description come from the core, never through MkDocs' own
     # YAML 1.1 front matter reader; escaped because Material prints them into HTML as they are.
+    # Also the sitemap's lastmod (rendered before any page): when the page's content last changed,
+    # else MkDocs' build date.
+    page.update_date = state.last_changed.w3c(page.file.src_uri) or page.update_date
     spec = state.specs.get(page.file.src_uri)
     if spec is not None:
         page.meta.update(title=escape(spec.title), template=spec.template)

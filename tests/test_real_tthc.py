@@ -79,7 +79,8 @@ class Fee:
 
     @property
     def csv(self) -> str:
-        return self.label + (f" ({self.case})" if self.case else "") + (f" – {self.description}" if self.description else "")
+        # As the page prints it: the case, then the description, each in brackets.
+        return self.label + (f" ({self.case})" if self.case else "") + (f" ({self.description})" if self.description else "")
 
 
 @dataclass(frozen=True)
@@ -584,24 +585,26 @@ def test_list_entry(built, source: Source):
 def _times_cell(source: Source) -> str:
     if not source.rows:
         return NOT_STATED
-    return "; ".join(f"{CHANNELS[r.channel]}: " + "; ".join(t.shown for t in r.times) for r in source.rows)
+    # One line per time of each channel, with its note as the page prints it.
+    return "\n".join(f"{CHANNELS[r.channel]}: {t.shown}" + (f" {t.note}" if t.note else "")
+                     for r in source.rows for t in r.times)
 
 
 def _fees_cell(source: Source) -> str:
     if not source.rows:
         return NOT_STATED
-    cells = []
+    lines = []
     for r in source.rows:
-        value = NOT_STATED if r.fees is None else ("; ".join(f.csv for f in r.fees) or "Không")
-        cells.append(f"{CHANNELS[r.channel]}: {value}")
-    return "; ".join(cells)
+        values = [NOT_STATED] if r.fees is None else ([f.csv for f in r.fees] or ["Không"])
+        lines += [f"{CHANNELS[r.channel]}: {value}" for value in values]
+    return "\n".join(lines)  # one value a line: fee texts contain "; "
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.slug)
 def test_csv_row(built, source: Source):
     row = built.row(source.slug)
-    # A code Excel would read as a number (1.002600 → 1,0026) is written with a leading apostrophe.
-    code = source.code and (f"'{source.code}" if source.code.replace(".", "").isdigit() else source.code)
+    # A code a spreadsheet would read as a number (1.002600 → 1.0026) is written as the formula ="1.002600".
+    code = source.code and (f'="{source.code}"' if source.code.replace(".", "").isdigit() else source.code)
     assert row["Mã thủ tục"] == (code or "Chưa có mã")
     assert row["Tên thủ tục"] == source.name
     assert row["Cấp thực hiện"] == (source.level or NOT_STATED)
@@ -618,9 +621,9 @@ def test_csv_row(built, source: Source):
 
 def test_csv_times_of_the_row_per_case_record(built):
     """The example of the issue, spelled out: every row of every channel, in the source's order."""
-    assert built.row("1.002600")["Thời hạn giải quyết"] == (
-        "Trực tiếp: 3 ngày làm việc; Trực tiếp: 5 ngày làm việc; Trực tuyến: 3 ngày làm việc; "
-        "Trực tuyến: 5 ngày làm việc; Dịch vụ bưu chính: 3 ngày làm việc; Dịch vụ bưu chính: 5 ngày làm việc")
+    assert built.row("1.002600")["Thời hạn giải quyết"].split("\n") == [
+        "Trực tiếp: 3 ngày làm việc", "Trực tiếp: 5 ngày làm việc", "Trực tuyến: 3 ngày làm việc",
+        "Trực tuyến: 5 ngày làm việc", "Dịch vụ bưu chính: 3 ngày làm việc", "Dịch vụ bưu chính: 5 ngày làm việc"]
 
 
 def _json_time(t: Time) -> dict:

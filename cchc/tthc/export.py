@@ -1,8 +1,10 @@
-"""Open data: every procedure as JSON (the full record) and CSV (one row each).
+"""Open data: every procedure as JSON (the full record) and two CSV files for spreadsheets.
 
-The JSON shape is documented in README.md ("Dữ liệu mở"); its keys follow the
-parts of cchc/tthc/parts.py, and the CSV its column list. Output is
-deterministic: same records, same bytes.
+tthc.csv has one row per procedure; tthc-chi-tiet.csv one row per value of the
+columns that may hold several (each time, each fee, each subject …), so nobody
+has to split a cell. The JSON shape and both CSVs are documented in README.md
+("Dữ liệu mở"); the JSON keys follow the parts of cchc/tthc/parts.py, the CSVs
+its column lists. Output is deterministic: same records, same bytes.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import io
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from cchc.core import layout
 from cchc.core.settings import Portals, Settings
-from cchc.tthc.model import LEVELS, NONE, NOT_STATED, Catalogue, Channel, Duration, Procedure
+from cchc.tthc.model import LEVELS, NONE, NOT_STATED, UNITS, Catalogue, Channel, Duration, Procedure
 from cchc.tthc.pages import online_url
-from cchc.tthc.parts import BY_KEY, CSV_COLUMNS, LINES, TOP_LEVEL
+from cchc.tthc.parts import BY_KEY, CSV_COLUMNS, CSV_MULTI, LINES, TOP_LEVEL
 
 # 2: a part the source does not state is null (v1 wrote defaults); "none" is [] (fees, conditions);
 # channels are rows (a channel may repeat) with a list of times; see README.md, "Dữ liệu mở".
@@ -135,11 +138,79 @@ def procedures_json(catalogue: Catalogue, settings: Settings) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _rows(p: Procedure, text: Callable[[Channel], str]) -> str:
-    """One cell for every row of "Cách thức thực hiện", each named by its channel (and case)."""
+@dataclass(frozen=True)
+class Value:
+    """One value of a multi-value column: a row of tthc-chi-tiet.csv, a line of its tthc.csv cell."""
+
+    text: str  # what the page shows for it, with its case and note ("Không có thông tin", "Không" as there)
+    channel: str = ""  # the row of "Cách thức thực hiện" it belongs to, as the page heads it
+    case: str = ""
+    number: int | None = None  # a time's number of units
+    unit: str = ""  # a time's unit, or what a fee's amount is per ("/lần")
+    fee_kind: str = ""
+    amount: int | None = None  # đồng
+
+
+def _channel_label(c: Channel) -> str:
+    return c.label + (f" ({c.case})" if c.case else "")
+
+
+def _time(c: Channel, t: Duration) -> Value:
+    # As the page prints it: "5 ngày làm việc (case) note".
+    text = str(t) + (f" ({t.case})" if t.case else "") + (f" {t.note}" if t.note else "")
+    return Value(text, _channel_label(c), t.case, t.value, UNITS[t.unit] if t.value is not None else "")
+
+
+def _times(p: Procedure) -> list[Value]:
     if not p.channels:
-        return NOT_STATED
-    return "; ".join(f"{c.label}{f' ({c.case})' if c.case else ''}: {text(c)}" for c in p.channels)
+        return [Value(NOT_STATED)]
+    return [value for c in p.channels
+            for value in ([_time(c, t) for t in c.times] if c.times else [Value(NOT_STATED, _channel_label(c))])]
+
+
+def _fees(p: Procedure) -> list[Value]:
+    if not p.channels:
+        return [Value(NOT_STATED)]
+    out = []
+    for c in p.channels:
+        if not c.fees:
+            out.append(Value(NOT_STATED if c.fees is None else NONE, _channel_label(c)))
+        for f in c.fees or ():
+            # As the page prints it: "Phí: 500.000 đồng/lần (case) (description)".
+            text = f.label + (f" ({f.case})" if f.case else "") + (f" ({f.description})" if f.description else "")
+            out.append(Value(text, _channel_label(c), f.case, unit=f.unit, fee_kind=f.kind_label, amount=f.amount))
+    return out
+
+
+def _lines(items: tuple[str, ...] | None) -> list[Value]:
+    if items is None:
+        return [Value(NOT_STATED)]
+    return [Value(item) for item in items] or [Value(NONE)]
+
+
+# The values of each multi-value column (parts.CSV_MULTI), in the page's order.
+_VALUES: dict[str, Callable[[Procedure], list[Value]]] = {
+    "channels.times": _times,
+    "channels.fees": _fees,
+    "subjects": lambda p: _lines(p.subjects),
+    "results": lambda p: _lines(p.results),
+    "conditions": lambda p: _lines(p.conditions),
+    # The page shows no table for an empty list, and says "Không có thông tin".
+    "legal_basis": lambda p: [Value(d.line) for d in p.legal_basis or ()] or [Value(NOT_STATED)],
+}
+
+
+def _one_line(text: str) -> str:
+    """A value inside a tthc.csv cell, whose lines are values: its own line breaks become spaces."""
+    return " ".join(filter(None, (line.strip() for line in text.splitlines())))
+
+
+def _joined(values: list[Value]) -> str:
+    """A multi-value cell: one value a line (Excel and LibreOffice show a multi-line cell).
+
+    "; " could not separate them: fee descriptions and legal titles contain it.
+    """
+    return "\n".join(_one_line(f"{v.channel}: {v.text}" if v.channel else v.text) for v in values)
 
 
 # Cells of the parts that are not simple, by key. A cell says what the page says:
@@ -150,53 +221,88 @@ _CELLS: dict[str, Callable[[Procedure], str]] = {
     "field": lambda p: p.field.name if p.field.stated else NOT_STATED,
     "status": lambda p: p.status_label,
     "online": lambda p: p.online_label,
-    "channels.times": lambda p: _rows(p, lambda c: c.times_text),
-    "channels.fees": lambda p: _rows(p, lambda c: c.fees_text),
     "agencies.executing": lambda p: p.agencies.get("executing") or NOT_STATED,
-    "legal_basis": lambda p: NOT_STATED if p.legal_basis is None else "; ".join(d.line for d in p.legal_basis),
+    **{key: (lambda p, values=values: _joined(values(p))) for key, values in _VALUES.items()},
 }
 URL_COLUMN = "Đường dẫn"
 
 
 def _cell(p: Procedure, key: str) -> str:
-    part = BY_KEY[key]
-    if not part.simple:
+    if key in _CELLS:
         return _CELLS[key](p)
-    value = getattr(p, key)
-    if value is None:
-        return NOT_STATED
-    return ("; ".join(value) or NONE) if part.kind == LINES else value
+    value = getattr(p, key)  # a simple part of one value (multi-value ones are in _VALUES)
+    return NOT_STATED if value is None else value
 
 
 # The CSV is meant for Excel, which runs a cell that starts with = + - @ (or a tab or CR before
 # one) as a formula: a procedure named =HYPERLINK("http://…";"Bấm") would be a live link, and
 # worse. As OWASP recommends ("CSV Injection"), such a cell starts with a single quote, which
-# spreadsheets read as "this cell is text" and do not show. Not ="…", which is itself a formula.
+# Excel reads as "this cell is text".
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A code such as 1.004616 looks like a number: Excel would drop its zeros or, with Vietnamese
-# settings (dot groups thousands), read it as 1004616. The same quote keeps it as typed.
-_NUMBER_LIKE = re.compile(r"[\d.,\s]+")
+# A code such as 1.009260 looks like a number: a spreadsheet with English settings reads it as
+# 1.00926, with Vietnamese ones (dot groups thousands) as 1009260; plain, quoted or as "1.009260"
+# alike. A leading quote keeps it text in Excel but LibreOffice shows the quote. ="1.009260" is a
+# formula whose result is that text, in both, whatever the locale. It is written only for a code
+# of digits and dots (the schema's code pattern, checked again here), so nothing an editor types
+# can reach a formula through it; every other cell keeps the quote above.
+_NUMBER_LIKE_CODE = re.compile(r"[0-9]+(\.[0-9]+)*")
 
 
 def _spreadsheet_text(value: str, code: bool = False) -> str:
     """``value`` as a cell that a spreadsheet shows as text, never as a formula or a number."""
-    if value.startswith(_FORMULA_START) or (code and _NUMBER_LIKE.fullmatch(value)):
+    if code and _NUMBER_LIKE_CODE.fullmatch(value):
+        return f'="{value}"'
+    if value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
-def procedures_csv(catalogue: Catalogue, settings: Settings) -> bytes:
+def _csv(header: list[str], rows) -> bytes:
     """UTF-8 with BOM and CRLF: Excel on Windows then shows Vietnamese correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([heading or BY_KEY[key].label for key, heading in CSV_COLUMNS] + [URL_COLUMN])
-    for p in catalogue.procedures:
-        cells = [_spreadsheet_text(_cell(p, key), code=key == "code") for key, _ in CSV_COLUMNS]
-        writer.writerow(cells + [_spreadsheet_text(settings.site + p.url)])
+    writer.writerow(header)
+    writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def procedures_csv(catalogue: Catalogue, settings: Settings) -> bytes:
+    """tthc.csv: one row per procedure; a multi-value cell holds one value a line, each on one line."""
+    header = [heading or BY_KEY[key].label for key, heading in CSV_COLUMNS] + [URL_COLUMN]
+    return _csv(header, (
+        [_spreadsheet_text(_cell(p, key), code=key == "code") for key, _ in CSV_COLUMNS]
+        + [_spreadsheet_text(settings.site + p.url)]
+        for p in catalogue.procedures
+    ))
+
+
+DETAIL_COLUMNS = ["Phần", "Cách thức", "Trường hợp", "Nội dung", "Số", "Đơn vị", "Loại phí", "Số tiền"]
+
+
+def _detail_rows(p: Procedure, site: str):
+    code = _spreadsheet_text(_cell(p, "code"), code=True)
+    name, url = _spreadsheet_text(p.name), _spreadsheet_text(site + p.url)
+    for key in CSV_MULTI:
+        part = BY_KEY[key].label
+        for v in _VALUES[key](p):
+            # Numbers stay numbers (a spreadsheet may sum them); every text goes through the guard.
+            texts = [_spreadsheet_text(text) for text in (part, v.channel, v.case, v.text)]
+            yield [code, name, *texts, "" if v.number is None else v.number, _spreadsheet_text(v.unit),
+                   _spreadsheet_text(v.fee_kind), "" if v.amount is None else v.amount, url]
+
+
+def procedures_detail_csv(catalogue: Catalogue, settings: Settings) -> bytes:
+    """tthc-chi-tiet.csv: one row per value of every multi-value column, its text exactly as the page's.
+
+    Nothing to split: a value's own line breaks stay in its cell. Every procedure has a row for
+    each part, "Không có thông tin" or "Không" where that is what the page says.
+    """
+    header = [BY_KEY["code"].label, BY_KEY["name"].label, *DETAIL_COLUMNS, URL_COLUMN]
+    return _csv(header, (row for p in catalogue.procedures for row in _detail_rows(p, settings.site)))
 
 
 def data_files(catalogue: Catalogue, settings: Settings) -> dict[str, bytes]:
     """src_uri → bytes of the open data files."""
     return {layout.OPEN_DATA_JSON: procedures_json(catalogue, settings),
-            layout.OPEN_DATA_CSV: procedures_csv(catalogue, settings)}
+            layout.OPEN_DATA_CSV: procedures_csv(catalogue, settings),
+            layout.OPEN_DATA_CSV_DETAIL: procedures_detail_csv(catalogue, settings)}

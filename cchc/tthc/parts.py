@@ -109,6 +109,8 @@ CSV_COLUMNS = (
     ("channels.times", ""), ("channels.fees", ""), ("agencies.executing", ""),
     ("subjects", ""), ("results", ""), ("conditions", ""), ("legal_basis", ""),
 )
+# Of those, the columns that may hold several values: in tthc.csv one a line, in tthc-chi-tiet.csv one a row.
+CSV_MULTI = ("channels.times", "channels.fees", "subjects", "results", "conditions", "legal_basis")
 
 # Labels by key, for templates: cchc.parts["agencies.executing"].
 LABELS = {part.key: part.label for part in PARTS}
