@@ -1,9 +1,11 @@
 """make verify: the quality gates every merge must pass, on the real built site.
 
 Builds the site twice (strict, and byte-identical), then checks HTML validity
-(Nu Html Checker), internal links and anchors, third-party hosts, and, in the
-real Chromium, accessibility (axe-core) and Lighthouse mobile scores on one
-page of every page type. Writes verify-report.json and prints a table;
+(Nu Html Checker), internal links and anchors, third-party hosts, what travels
+(every page's link preview as Facebook's and Zalo's clients read it, every feed,
+the sitemap and robots.txt: checks/travel.py), and, in the real Chromium,
+accessibility (axe-core) and Lighthouse mobile scores on one page of every page
+type. Writes verify-report.json and prints a table;
 exits 1 if any gate fails.
 """
 
@@ -28,6 +30,7 @@ from cchc.core.dates import build_now
 from cchc.core.settings import Settings
 from cchc.site.content import load_content
 
+from . import travel
 from .sitecheck import broken_links, third_party
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,7 +191,8 @@ def _lighthouse_run(url: str, report: Path, categories: str) -> dict:
 
 def main() -> int:
     started = time.monotonic()
-    content = load_content(Settings.from_project(ROOT), build_now())
+    settings = Settings.from_project(ROOT)
+    content = load_content(settings, build_now())
     pages = page_types(content)
     failures: list[str] = []
     report: dict = {"pages": pages}
@@ -200,6 +204,8 @@ def main() -> int:
         report["html_errors"] = vnu(first)
         report["broken_links"] = broken_links(first)
         report["third_party"] = third_party(first)
+        report["travel"] = travel.check(first, settings.site_url, now=build_now(),
+                                        department=settings.department.name).summary()
         server, base = serve(first)
         try:
             report["axe"] = axe(base, pages)
@@ -210,6 +216,7 @@ def main() -> int:
     for key, label in (("determinism", "khác nhau giữa hai lần dựng"), ("html_errors", "lỗi HTML"),
                        ("broken_links", "liên kết hỏng"), ("third_party", "tải từ máy chủ bên thứ ba")):
         failures += [f"{label}: {item}" for item in report[key]]
+    failures += [f"đi ra ngoài: {finding}" for finding in report["travel"]["findings"]]
     failures += [f"axe {name}: {v}" for name, found in report["axe"].items() for v in found]
     for name, scores in report["lighthouse"].items():
         minimums = dict(LIGHTHOUSE_MIN)
@@ -223,6 +230,10 @@ def main() -> int:
     print(f"Trang kiểm tra: {len(pages)} loại · dựng hai lần giống hệt: {'có' if not report['determinism'] else 'KHÔNG'}"
           f" · lỗi HTML: {len(report['html_errors'])} · liên kết hỏng: {len(report['broken_links'])}"
           f" · bên thứ ba: {len(report['third_party'])}")
+    moved = report["travel"]
+    print(f"Đi ra ngoài: {moved['pages']} trang × {len(moved['clients'])} ứng dụng ({', '.join(moved['clients'])}),"
+          f" {moved['feeds']} feed, {moved['sitemap_urls']} địa chỉ sitemap: {len(moved['findings'])} lỗi"
+          f" ({moved['seconds']} s)")
     print(f"{'Loại trang':<22}{'axe':>5}{'perf':>6}{'a11y':>6}{'BP':>5}{'SEO':>5}")
     for name in pages:
         s = report["lighthouse"][name]
