@@ -125,7 +125,8 @@ def test_bad_decision_fields(project):
     decision(project, '- change: sua_doi\n  procedure: "1.000001"\n', signed="2025-02-30",
              number="10/QD UBND", extra="attachment: qd.pdf\n")
     errors = project.errors()
-    assert {e.field for e in errors} == {"number", "entries[1].change"}  # schema errors first
+    # Every mistake in one round: the schema's, and the date and attachment checks beside them.
+    assert {e.field for e in errors} == {"number", "entries[1].change", "signed", "attachment"}
     decision(project, '- change: moi_ban_hanh\n  procedure: "1.000001"\n', signed="2025-02-30",
              extra="attachment: qd.pdf\n")
     assert {(e.field, e.line) for e in project.errors()} == {("signed", 3), ("attachment", 6)}

@@ -113,7 +113,8 @@ def test_text_fields_keep_what_was_typed(project):
 def test_image_needs_alt_text_and_must_exist(project):
     project.post("2024-03-07-tin-thu", extra="image: anh.jpg\n")
     errors = project.errors()
-    assert [(e.field, e.line) for e in errors] == [("image_alt", 2)]
+    # Both mistakes in one round: the missing alt text and the missing file.
+    assert [(e.field, e.line) for e in errors] == [("image_alt", 2), ("image", 6)]
     project.post("2024-03-07-tin-thu", extra='image: anh.jpg\nimage_alt: "Ảnh hội nghị"\n')
     error = project.only_error()
     assert error.field == "image" and "anh.jpg" in error.message
@@ -151,6 +152,34 @@ def test_every_error_is_reported_at_once(project):
         ("content/news/2024/2024-03-08-tin-khac.md", "category"),
         ("content/hoi-dap.yml", "questions[1].answer"),
     }
+
+
+def test_every_mistake_of_one_post_in_one_round(project):
+    """Six runs to fix five mistakes, before: the schema's errors hid every other check of the file."""
+    project.write("content/media/Kế hoạch 2024.pdf", b"%PDF-1.4 test")
+    project.post("2024-03-07-tin-thu", title="", date="2024-13-01", category="khong-co", summary="Ngắn",
+                 body="Xem [kế hoạch](../../media/Kế hoạch 2024.pdf) và [mẫu](mau-khong-co.docx).\n")
+    errors = project.errors()
+    assert [e.field for e in errors] == ["title", "date", "category", "summary", "liên kết", "liên kết"]
+    assert all(e.path == FILE for e in errors)
+
+
+def test_a_link_with_spaces_is_explained_not_cut_at_the_first_word(project):
+    project.write("content/news/2024/Kế hoạch số 5.pdf", b"%PDF-1.4 test")
+    project.post("2024-03-07-tin-thu", body="Xem [kế hoạch](Kế hoạch số 5.pdf \"Tải về\").\n")
+    error = project.only_error()
+    assert "“Kế hoạch số 5.pdf”" in error.message and "(<Kế hoạch số 5.pdf>)" in error.message
+    assert "“Kế”" not in error.message
+    project.post("2024-03-07-tin-thu", body="Xem [kế hoạch](<Kế hoạch số 5.pdf> \"Tải về\").\n")
+    assert project.content().news.posts  # the angle-bracket form is a link, and it is published
+
+
+def test_a_media_file_linked_by_the_wrong_path_is_pointed_at(project):
+    project.write("content/media/ke-hoach.pdf", b"%PDF-1.4 test")
+    project.post("2024-03-07-tin-thu", body="Xem [kế hoạch](media/ke-hoach.pdf).\n")
+    message = project.only_error().message
+    assert "tệp có trong content/media/ke-hoach.pdf" in message and "“../../media/ke-hoach.pdf”" in message
+    assert "đặt tệp" not in message  # never told to move a file to where it already is
 
 
 def test_categories_file_errors(project):

@@ -184,6 +184,14 @@ def validate(data: Any, name: str, errors: FileErrors, base: tuple = ()) -> bool
     return False
 
 
+def invalid_keys(data: Any, name: str) -> set[str]:
+    """The top-level keys of ``data`` that the schema rejects: the checks of those keys are skipped (the
+    schema's message already stands there), and every other check still runs in the same round."""
+    if not isinstance(data, dict) or is_valid(data, name):
+        return set()
+    return {str(error.absolute_path[0]) for error in _validator(name).iter_errors(data) if error.absolute_path}
+
+
 def read_record(path: Path, name: str, what: str, errors: FileErrors) -> dict[str, Any] | None:
     """The YAML file at ``path`` as a record of schema ``name``, text kept as typed; None when its errors are recorded.
 

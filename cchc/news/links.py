@@ -33,6 +33,8 @@ _LINK = re.compile(r"(!?\[[^\]\n]*\]\(\s*)(<[^>\n]+>|[^)\s]+)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
 _SITE_ABSOLUTE = re.compile(r"^/(?!/)")  # /tthc/: from the domain's root, not the site's
+# What follows a bare target up to ")" when the name had spaces: not a "title", '…' or (…) after the space.
+_SPACED = re.compile(r"""((?:[ \t]+[^"'(\s)][^\s)]*)+)[ \t]*(?:["'(][^)\n]*)?\)""")
 
 
 def resolve_links(post: Post, posts_by_path: dict[Path, Post], errors: FileErrors) -> str:
@@ -53,9 +55,15 @@ def resolve_links(post: Post, posts_by_path: dict[Path, Post], errors: FileError
             out_lines.append(line)
             continue
 
-        def replace(match: re.Match, line_no: int = post.body_line + offset) -> str:
+        def replace(match: re.Match, line_no: int = post.body_line + offset, line: str = line) -> str:
             raw = match.group(2)
             target = raw[1:-1] if raw.startswith("<") else raw
+            spaced = _SPACED.match(line, match.end()) if not raw.startswith("<") else None
+            if spaced:  # Markdown ends a bare link at the first space: the editor meant the whole name
+                whole = target + spaced.group(1)
+                errors.at("liên kết", f"đường dẫn “{whole}” có dấu cách nên không thành liên kết; viết trong ngoặc "
+                                      f"nhọn: ({'<'}{whole}>), hoặc đổi tên tệp cho không còn dấu cách", line=line_no)
+                return match.group(0)
             if _SITE_ABSOLUTE.match(target):  # MkDocs warns, and --strict fails the build naming the virtual page
                 errors.at("liên kết", f"liên kết “{target}” bắt đầu bằng “/” sẽ hỏng khi trang đặt ở thư mục con của "
                                       "tên miền; hãy liên kết tương đối tới tệp (ví dụ ../../media/ke-hoach.pdf) "
@@ -77,8 +85,13 @@ def resolve_links(post: Post, posts_by_path: dict[Path, Post], errors: FileError
                 errors.at("liên kết", f"“{file_part}” không phải một tin bài đã đăng (bản nháp, hẹn đăng sau, "
                                       "hoặc nằm ngoài content/news/)", line=line_no)
             elif relative.parts[0] != ".." and not (content / relative).is_file():  # outside: say so, found or not
-                errors.at("liên kết", f"không tìm thấy tệp “{file_part}” mà nội dung liên kết tới; "
-                                      "đặt tệp cạnh tin bài (hoặc trong content/media/) hoặc sửa đường dẫn", line=line_no)
+                in_media = PurePosixPath(layout.MEDIA_DIR, PurePosixPath(file_part).name)
+                if (content / in_media).is_file():  # the file is there; only the path from this post is wrong
+                    path = posixpath.relpath(in_media, post_dir)
+                    hint = f"tệp có trong content/{in_media}: từ tin bài này, viết “{f'<{path}>' if ' ' in path else path}”"
+                else:
+                    hint = "đặt tệp cạnh tin bài (hoặc trong content/media/) hoặc sửa đường dẫn"
+                errors.at("liên kết", f"không tìm thấy tệp “{file_part}” mà nội dung liên kết tới; {hint}", line=line_no)
             elif problem := attachment_problem(content, relative):
                 errors.at("liên kết", f"tệp “{file_part}” không được đăng lên trang nên liên kết sẽ hỏng: {problem}",
                           line=line_no)

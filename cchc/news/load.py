@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -35,6 +36,7 @@ def load_news(settings: Settings, now: datetime, preview: bool, report: Report) 
     report.raise_if_any()  # every post would fail on its category: report the cause only
     loader = PostLoader(content_dir, root, categories, now, settings.embed_hosts, report)
     posts, assets = loader.load_all()
+    _check_links_of_unloaded(loader.unloaded, posts, report)
     qa = load_qa(content_dir / layout.QA_FILE, root, settings.embed_hosts, report)
     visible = sorted((p for p in posts if preview or not (p.draft or p.scheduled)), key=lambda p: p.sort_key)
     _resolve_links(posts, visible, report)
@@ -53,6 +55,29 @@ def _resolve_links(posts: list[Post], visible: list[Post], report: Report) -> No
     for path, post in where:
         targets = published if path in published else loaded
         post.body = resolve_links(post, targets, report.file(post.source))
+
+
+@dataclass
+class UnloadedPost(layout.HasPage):
+    """A post with errors: not published, but its links are checked in the same round as the rest."""
+
+    source: str
+    abs_path: Path
+    year: int
+    slug: str
+    body: str
+    body_line: int
+
+    @property
+    def url(self) -> str:
+        return layout.POST_URL.format(year=self.year, slug=self.slug)
+
+
+def _check_links_of_unloaded(unloaded: list[UnloadedPost], posts: list[Post], report: Report) -> None:
+    # Its own date or draft flag may be the broken part, so any loaded post counts as a target.
+    loaded = {post.abs_path.resolve(): post for post in posts}
+    for post in unloaded:
+        resolve_links(post, loaded, report.file(post.source))
 
 
 def split_front_matter(text: str, source: str) -> tuple[str, str, int]:
@@ -78,6 +103,7 @@ class PostLoader:
         self.content_dir, self.root, self.categories, self.now = content_dir, root, categories, now
         self.embed_hosts, self.report = embed_hosts, report
         self.post_schema = schema.load_schema("post")
+        self.unloaded: list[UnloadedPost] = []  # posts with errors, whose links are still checked
 
     def load_all(self) -> tuple[list[Post], list[Asset]]:
         posts, assets = [], []
@@ -111,19 +137,25 @@ class PostLoader:
         if not isinstance(doc.data, dict):
             raise ContentError(source, 2, "", "phần đầu phải là các dòng “tên_trường: giá trị”")
         data = schema.restore_text(doc.data, self.post_schema, doc)
-        if not schema.validate(data, "post", errors):
-            return None
+        schema.validate(data, "post", errors)
+        # A key the schema rejected has its message; every other key is still checked, so an editor
+        # fixes all of a post's mistakes in one round, not one per run.
+        broken = schema.invalid_keys(data, "post")
 
-        _check_title(data["title"], ("title",), errors)
-        date = _date(data, "date", errors)
-        updated = _date(data, "updated", errors) if "updated" in data else None
+        def usable(key: str) -> bool:
+            return key in data and key not in broken
+
+        if usable("title"):
+            _check_title(data["title"], ("title",), errors)
+        date = _date(data, "date", errors) if usable("date") else None
+        updated = _date(data, "updated", errors) if usable("updated") else None
         if date and updated and updated < date:
             errors.at(("updated",), "ngày cập nhật không thể trước ngày đăng")
         if date and str(date.year) != year_dir:
             errors.at(("date",), f"năm của ngày đăng ({date.year}) khác thư mục năm ({year_dir}); "
                                  f"sửa ngày hoặc chuyển tệp sang content/news/{date.year}/")
-        category = self.categories.find(data["category"])
-        if category is None:
+        category = self.categories.find(data["category"]) if usable("category") else None
+        if category is None and usable("category"):
             errors.at(("category",), f"không có chuyên mục “{data['category']}”; dùng một trong: "
                                      f"{self.categories.slugs()}")
         if not body.strip():
@@ -132,8 +164,9 @@ class PostLoader:
             # The front matter was checked as YAML; the body reaches the page, the search index and the feed too.
             errors.attempt(refuse_control_characters, body, source, body_line, "nội dung")
             check_markdown_html(body, body_line, "nội dung", self.embed_hosts, errors)
-        image = self._image(path, data, errors)
+        image = self._image(path, data, errors) if usable("image") else (None, None, None)
         if errors:
+            self.unloaded.append(UnloadedPost(source, path, int(year_dir), slug, body, body_line))
             return None
         image_uri, image_path, image_size = image
         return Post(

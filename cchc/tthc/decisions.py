@@ -62,35 +62,36 @@ class DecisionLoader:
         self._derive(procedures, decisions)
         return decisions
 
-    def _read(self, path: Path) -> tuple[FileErrors, dict] | None:
+    def load(self, path: Path) -> Decision | None:
         source = display_path(path, self.root)
         errors = self._files[source] = self.report.file(source)
-        data = schema.read_record(path, "decision", "quyết định", errors)
-        return None if data is None else (errors, data)
-
-    def load(self, path: Path) -> Decision | None:
-        read = self._read(path)
-        if read is None:
+        data, _ = schema.read_data(path, "decision", "quyết định", errors)
+        if data is None:
             return None
-        errors, data = read
+        # A key the schema rejected has its message; the others are still checked in the same round.
+        broken = schema.invalid_keys(data, "decision")
+
+        def usable(key: str) -> bool:
+            return key in data and key not in broken
+
         slug = make_slug(path.stem)
         if slug != path.stem:
             errors.at(("number",), f"tên tệp quyết định là đường dẫn, nên phải viết thường không dấu, "
                                    f"nối bằng gạch ngang (ví dụ {slug or 'qd-1234-ubnd-2024'}.yml)")
-        problem = title_problem(data["title"])
+        problem = title_problem(data["title"]) if usable("title") else None
         if problem:
             errors.at(("title",), problem)
-        signed = _date(("signed",), data["signed"], errors)
+        signed = _date(("signed",), data["signed"], errors) if usable("signed") else None
         if signed and signed > self.now:
             errors.at(("signed",), f"ngày ký {signed:%d/%m/%Y} chưa tới (sau ngày dựng trang {self.now:%d/%m/%Y}); "
                                    "kiểm tra lại năm")
         elif signed and signed.date() < FIRST_DECISION:
             errors.at(("signed",), f"ngày ký {signed:%d/%m/%Y} trước ngày 02/09/1945; kiểm tra lại năm")
-        effective = _date(("effective",), data["effective"], errors) if "effective" in data else None
+        effective = _date(("effective",), data["effective"], errors) if usable("effective") else None
         if signed and effective and effective.date() < signed.date():
             errors.at(("effective",), "ngày có hiệu lực không thể trước ngày ký")
         attachment = None
-        if "attachment" in data:
+        if usable("attachment"):
             # The same rules as the files the build publishes, so check and build agree.
             relative = PurePosixPath(posixpath.normpath(posixpath.join(layout.DECISIONS_DIR, data["attachment"])))
             problem = attachment_problem(self.content_dir, relative)
@@ -98,7 +99,7 @@ class DecisionLoader:
                 errors.at(("attachment",), f"tệp “{data['attachment']}”: {problem}")
             else:
                 attachment = layout.published_uri(relative)
-        if errors:
+        if errors or broken or not isinstance(data.get("entries"), list):
             return None
         decision = Decision(errors.source, path, slug, " ".join(data["number"].split()), data["issuer"].strip(),
                             signed, effective, " ".join(data["title"].split()), attachment,
