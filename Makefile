@@ -11,7 +11,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build serve edit test check verify bench clean new-tin new-tthc new-quyet-dinh import
+.PHONY: build serve edit test check verify verify-fast bench clean new-tin new-tthc new-quyet-dinh import
 .DEFAULT_GOAL := build
 
 $(STAMP): requirements.txt requirements-test.txt
@@ -66,6 +66,11 @@ test: $(STAMP) $(NODE_STAMP)
 # Quality gates on the real built site; figures in verify-report.json.
 verify: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m checks.verify
+
+# The static gates alone (HTML, links, third-party hosts, CSP) on the site make build
+# wrote: what a content-only commit passes before it is published (publish.yml).
+verify-fast: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m checks.verify --fast site
 
 # Build time, memory and page weight against plain MkDocs and the blog plugin.
 # Default: 500 posts + 100 procedures, a few minutes. Large run (BENCHMARKS.md):

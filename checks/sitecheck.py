@@ -102,3 +102,67 @@ def third_party(site: Path) -> list[str]:
         for url in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", css.read_text(encoding="utf-8")):
             found.append(f"{css.relative_to(site)} → {url}")
     return sorted(found)
+
+
+class _PolicyReader(HTMLParser):
+    """A page's CSP meta tag, the bodies of its inline scripts that run, and its inline handlers.
+
+    Read apart from cchc/render/csp.py, which writes the policy, so a fault there shows here.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)  # a script's hash is over its text exactly as written
+        self.policy: str | None = None
+        self.inline: list[str] = []
+        self.handlers: list[str] = []  # on…= attributes and javascript: URLs, which no hash allows
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "meta" and (values.get("http-equiv") or "").lower() == "content-security-policy":
+            self.policy = values.get("content") or ""
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.handlers.append(f"<{tag} {name}=…>")
+        kind = (values.get("type") or "text/javascript").lower()
+        if tag == "script" and "src" not in values and ("javascript" in kind or kind == "module"):
+            self._script = []
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            if "".join(self._script).strip():
+                self.inline.append("".join(self._script))
+            self._script = None
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+
+
+def csp_problems(site: Path) -> list[str]:
+    """Pages whose policy is missing, too loose, or does not allow a script the page runs."""
+    import base64
+    import hashlib
+
+    problems = []
+    for path in sorted(site.rglob("*.html")):
+        reader = _PolicyReader()
+        reader.feed(path.read_text(encoding="utf-8"))
+        where = page_url(site, path)
+        if 'http-equiv="refresh"' in path.read_text(encoding="utf-8") and not reader.inline:
+            continue  # a redirect stub runs nothing
+        if reader.policy is None:
+            problems.append(f"{where}: không có Content-Security-Policy")
+            continue
+        directives = {part.split()[0]: part.split()[1:] for part in reader.policy.split(";") if part.split()}
+        scripts = directives.get("script-src") or directives.get("default-src") or []
+        if "'unsafe-inline'" in scripts:
+            problems.append(f"{where}: script-src cho phép 'unsafe-inline'")
+        if directives.get("object-src") != ["'none'"]:
+            problems.append(f"{where}: thiếu object-src 'none'")
+        for body in reader.inline:
+            digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
+            if f"'sha256-{digest}'" not in scripts:
+                problems.append(f"{where}: đoạn script nội tuyến “{' '.join(body.split())[:40]}…” không có trong script-src")
+        problems += [f"{where}: {handler} không chạy được dưới CSP" for handler in reader.handlers]
+    return problems
