@@ -99,7 +99,7 @@ class DecisionLoader:
                 errors.at(("attachment",), f"tệp “{data['attachment']}”: {problem}")
             else:
                 attachment = layout.published_uri(relative)
-        if errors or broken or not isinstance(data.get("entries"), list):
+        if errors:  # the schema's own errors are among them
             return None
         decision = Decision(errors.source, path, slug, " ".join(data["number"].split()), data["issuer"].strip(),
                             signed, effective, " ".join(data["title"].split()), attachment,
