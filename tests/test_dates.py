@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from cchc.core.dates import VN_TZ, DateError, format_date, format_datetime, parse_datetime
+from cchc.core.dates import VN_TZ, DateError, format_date, format_datetime, parse_datetime, written_date
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,11 @@ def test_formats_vietnamese_dates():
     value = datetime(2024, 3, 7, 8, 5, tzinfo=VN_TZ)
     assert format_date(value) == "07/03/2024"
     assert format_datetime(value) == "08:05 07/03/2024"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("01/12/2026", "2026-12-01"), ("1/2/2027 6:05", "2027-02-01 06:05"), ("2026-12-01", "2026-12-01"),
+    ("2026-12-01T07:00:00+00:00", "2026-12-01 14:00"), ("hôm qua", "hôm qua"), ("31/02/2024", "31/02/2024"),
+])
+def test_every_tool_writes_dates_year_first(text, expected):
+    assert written_date(text) == expected

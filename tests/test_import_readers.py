@@ -528,3 +528,12 @@ def test_html_saved_as_doc_is_read_as_the_page_it_is(tmp_path):
     path.write_text(KT_HTML, encoding="utf-8")
     [record] = read_docx(path)
     assert record.data == KT_EXPECTED
+
+
+def test_legal_basis_dates_are_written_in_the_one_unambiguous_form():
+    # 01/12/2020 is 1 December in the portal; a form that guesses month-first would make it 12 January.
+    record = record_from_rows([("Tên thủ tục", KT_NAME), ("Căn cứ pháp lý", [LEGAL_HEADER,
+                               ["15/2020/TT-BYT", "Quy định A", "01/12/2020", "Bộ Y tế"],
+                               ["16/2020/TT-BYT", "Quy định B", "năm 2020", "Bộ Y tế"]])], "x.html")
+    dates = [item.get("date") for item in record.data["legal_basis"]]
+    assert dates == ["2020-12-01", "năm 2020"]  # what is not a date stays for make check to report

@@ -65,6 +65,20 @@ def parse_datetime(text: str) -> datetime:
     return datetime.combine(day, clock, tzinfo=tz).astimezone(VN_TZ)
 
 
+def written_date(text: str) -> str:
+    """The one form every tool writes: 2024-03-07 (and 08:30 if a time is given).
+
+    A portal's 07/03/2024 reads the same to us, but a web form that does not know Vietnamese
+    order may read 01/12/2026 as 12 January; text that is not a date is left for `make check`.
+    """
+    try:
+        when = parse_datetime(text)
+    except DateError:
+        return text
+    has_time = bool((_ISO.match(text.strip()) or _VN.match(text.strip()))["H"])
+    return when.strftime("%Y-%m-%d %H:%M" if has_time else "%Y-%m-%d")
+
+
 def build_now() -> datetime:
     """Now in Vietnam, or CCHC_NOW so a past build can be reproduced exactly."""
     fixed = os.environ.get("CCHC_NOW")

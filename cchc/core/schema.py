@@ -144,9 +144,9 @@ def _message(error: ValidationError) -> tuple[tuple, str]:
     if kind == "enum":
         return (), f"phải là một trong: {', '.join(map(str, expected))}; {_describe(instance)}"
     if kind == "minLength":
-        return (), f"quá ngắn: cần ít nhất {expected} ký tự"
+        return (), rule_text(kind, schema)
     if kind == "maxLength":
-        return (), f"quá dài: tối đa {expected} ký tự (hiện có {len(instance)})"
+        return (), f"{rule_text(kind, schema)} (hiện có {len(instance)})"
     if kind == "minItems":
         return (), f"cần ít nhất {expected} mục"
     if kind == "uniqueItems":
@@ -157,9 +157,19 @@ def _message(error: ValidationError) -> tuple[tuple, str]:
     if kind == "pattern" and schema.get("x-url"):
         return (), url_problem(instance)
     if kind == "pattern":
-        hint = schema.get("description") or f"định dạng {expected}"
-        return (), f"không đúng định dạng ({hint}); {_describe(instance)}"
+        return (), f"{rule_text(kind, schema)}; {_describe(instance)}"
     return (), error.message
+
+
+def rule_text(kind: str, schema: dict[str, Any]) -> str:
+    """What a text rule asks for, in the words `make check` uses and the web form shows before saving."""
+    if kind == "minLength":
+        return f"quá ngắn: cần ít nhất {schema['minLength']} ký tự"
+    if kind == "maxLength":
+        return f"quá dài: tối đa {schema['maxLength']} ký tự"
+    if kind == "pattern":
+        return f"không đúng định dạng ({schema.get('description') or 'định dạng ' + schema['pattern']})"
+    raise ValueError(kind)
 
 
 def url_problem(text: str) -> str:

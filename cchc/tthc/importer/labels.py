@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cchc.core.dates import written_date
 from cchc.core.text import fold
 
 from .model import Imported
@@ -422,6 +423,8 @@ class _Builder:
                     continue
                 item = {key: _one_line(_cell(row, index)) for key, index in cols.items()}
                 item = {key: text for key, text in item.items() if text and not is_not_stated(text)}
+                if "date" in item:
+                    item["date"] = written_date(item["date"])
                 if item:
                     items.append(item)
         if items:
