@@ -1,4 +1,4 @@
-"""The web editor's configuration is the validator's schemas, field for field."""
+"""The web editor's configuration is the validator's schemas, field for field, and valid for Sveltia CMS."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ import yaml
 from conftest import ROOT
 from jsonschema import Draft7Validator
 
+from cchc.core.errors import ContentErrors
+from cchc.core.layout import NODE_MODULES
 from cchc.core.schema import load_schema
-from cchc.editor.admin import dump_config
-from cchc.editor.cms import ENUM_LABELS, cms_config
+from cchc.core.settings import EditorSettings, Settings, read_mkdocs_config
+from cchc.editor.admin import LOCAL_CONFIG, dump_config, local_config
+from cchc.editor.cms import ENUM_LABELS, backend_config, cms_config
+
+SVELTIA_SCHEMA = NODE_MODULES / "@sveltia" / "cms" / "schema" / "sveltia-cms.json"
 
 SCHEMAS = {"tin-tuc": "post", "thu-tuc": "tthc", "quyet-dinh": "decision",
            "chuyen-muc": "categories", "linh-vuc": "fields", "hoi-dap": "qa"}
@@ -118,32 +123,114 @@ def test_form_patterns_are_valid_javascript(config):
 
 def test_collections_write_where_the_loaders_read(config):
     news, records, decisions, lists = config["collections"]
-    assert news["folder"] == "content/news" and news["path"] == "{{year}}/{{year}}-{{month}}-{{day}}-{{slug}}"
+    # The file name from the post's own date field (as typed, Vietnam time), not the moment of saving.
+    assert news["folder"] == "content/news"
+    assert news["path"] == "{{fields.date | date('YYYY')}}/{{fields.date | date('YYYY-MM-DD')}}-{{slug}}"
     assert news["format"] == "frontmatter" and news["media_folder"] == ""
     assert records["folder"] == "content/tthc" and records["extension"] == "yml"
     assert decisions["folder"] == "content/tthc/quyet-dinh"
     assert [f["file"] for f in lists["files"]] == ["content/categories.yml", "content/linh-vuc.yml", "content/hoi-dap.yml"]
-    assert config["local_backend"]["url"].startswith("http://127.0.0.1:")
-    assert config["backend"] == {**config["backend"], "name": "github", "repo": "so-y-te-hoa-an/trang-cchc"}
-    assert config["locale"] == "vi"
+    assert config["backend"] == {**config["backend"], "name": "github", "repo": "so-y-te-hoa-an/trang-cchc",
+                                 "branch": "main"}
+    assert all("{{" not in message or "“" in message for message in config["backend"]["commit_messages"].values())
+    # Sveltia ignores both (admin/khoi-dong.js sets the language and the local backend).
+    assert "locale" not in config and "local_backend" not in config
+    assert config.local_port == 8081
+    assert config["slug"]["maxlength"] == 70 and news["slug"] == "{{slug}}"
+
+
+def test_dates_are_stored_as_the_loaders_read_them(config):
+    fields = {f["name"]: f for f in config["collections"][0]["fields"]}
+    assert fields["date"]["widget"] == "datetime" and fields["date"]["format"] == "YYYY-MM-DD HH:mm"
+    assert fields["date"]["default"] == "{{now}}"
+    dates = [f for f in _walk(config) if f.get("widget") == "datetime" and f.get("type") == "date"]
+    assert dates and all(f["format"] == "YYYY-MM-DD" for f in dates)
+    # Decap's display options mean storage formats in Sveltia: never beside `format`.
+    assert not [f for f in _walk(config) if f.get("widget") == "datetime" and ("date_format" in f or "time_format" in f)]
 
 
 def test_demo_site_publishes_the_editor(demo_site, config):
     admin = demo_site / "admin"
     assert yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8")) == config
     assert (admin / "config.yml").read_text(encoding="utf-8") == dump_config(config)
+    assert json.loads((admin / LOCAL_CONFIG).read_text(encoding="utf-8")) == local_config(config, 8081)
     html = (admin / "index.html").read_text(encoding="utf-8")
-    assert '<script src="decap-cms.js"></script>' in html and "noindex" in html
+    assert '<script type="module" src="khoi-dong.js"></script>' in html and "noindex" in html
     assert not re.search(r"(src|href)=\"https?://", html)
-    assert (admin / "decap-cms.js").stat().st_size > 1_000_000
-    assert not list(admin.glob("*.map"))
-    # Decap is not in git; it comes from the pinned npm package.
+    assert (admin / "khoi-dong.js").read_bytes() == (ROOT / "cchc/editor/khoi-dong.js").read_bytes()
+    assert (admin / "sveltia-cms.js").stat().st_size > 1_000_000
+    assert list(admin.glob("assets/*.woff2")) and not list(admin.rglob("*.map"))
+    # Sveltia is not in git; it comes from the pinned npm package, bundled by make.
     tracked = subprocess.run(["git", "ls-files", "docs", "overrides"], cwd=ROOT, capture_output=True, text=True).stdout
-    assert "decap" not in tracked
+    assert "sveltia" not in tracked
+
+
+# -- Sveltia's own schema (node_modules/@sveltia/cms/schema), which it also checks at start-up ------
+
+@pytest.fixture(scope="module")
+def sveltia_schema():
+    return Draft7Validator(json.loads(SVELTIA_SCHEMA.read_text(encoding="utf-8")))
+
+
+def _errors(validator, config):
+    """Sveltia's checks on a configuration as YAML or JSON gives it: unknown keys, wrong types, missing keys."""
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+            for e in validator.iter_errors(json.loads(json.dumps(config)))]
+
+
+def test_the_configuration_is_valid_for_sveltia(config, sveltia_schema):
+    assert _errors(sveltia_schema, config) == []
+    assert _errors(sveltia_schema, local_config(config, 8081)) == []
+    assert _errors(sveltia_schema, {**config, "locale": "vi"})  # the schema does reject what Sveltia does not know
+
+
+def _editor(**values):
+    return EditorSettings(**{"repo": "so-y-te/noi-dung", **values})
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    # No relay, no OAuth application: an access token, and no OAuth button that would lead nowhere.
+    (_editor(), {"name": "github", "auth_methods": ["token"]}),
+    (_editor(base_url="https://dang-nhap.example.vn", auth_endpoint="auth"),
+     {"name": "github", "base_url": "https://dang-nhap.example.vn", "auth_endpoint": "auth"}),
+    (_editor(backend="gitlab", app_id="abc123"), {"name": "gitlab", "auth_type": "pkce", "app_id": "abc123"}),
+    (_editor(backend="gitlab", app_id="abc123", api_root="https://git.syt.example.vn/api/v4"),
+     {"name": "gitlab", "auth_type": "pkce", "app_id": "abc123", "api_root": "https://git.syt.example.vn/api/v4",
+      "base_url": "https://git.syt.example.vn"}),
+    (_editor(backend="gitea", app_id="abc123", api_root="https://git.syt.example.vn/gitea/api/v1"),
+     {"name": "gitea", "app_id": "abc123", "api_root": "https://git.syt.example.vn/gitea/api/v1",
+      "base_url": "https://git.syt.example.vn/gitea"}),
+    (_editor(backend="gitea", api_root="https://codeberg.org/api/v1"),
+     {"name": "gitea", "api_root": "https://codeberg.org/api/v1", "base_url": "https://codeberg.org",
+      "auth_methods": ["token"]}),
+    # The guide's self-hosted examples: the server and its API, with or without the sign-in button.
+    (_editor(backend="gitlab", base_url="https://git.tinh.gov.vn/"),
+     {"name": "gitlab", "base_url": "https://git.tinh.gov.vn", "api_root": "https://git.tinh.gov.vn/api/v4",
+      "auth_methods": ["token"]}),
+    (_editor(backend="gitea", base_url="https://git.tinh.gov.vn", api_root="https://git.tinh.gov.vn/api/v1",
+             app_id="3f9c"),
+     {"name": "gitea", "base_url": "https://git.tinh.gov.vn", "api_root": "https://git.tinh.gov.vn/api/v1",
+      "app_id": "3f9c"}),
+])
+def test_each_backend_signs_in_without_a_server_of_ours(settings, expected, config, sveltia_schema):
+    backend = backend_config(settings)
+    assert {k: v for k, v in backend.items() if k not in ("repo", "branch", "commit_messages")} == expected
+    assert backend["commit_messages"]["create"].startswith("Thêm ")
+    assert _errors(sveltia_schema, {**config, "backend": backend}) == []
+
+
+def test_settings_that_cannot_sign_in_are_refused(tmp_path):
+    extra = read_mkdocs_config(ROOT / "mkdocs.yml", ROOT)["extra"]
+    for editor, field in [({"backend": "github", "app_id": "abc"}, "extra.editor.app_id"),
+                          ({"backend": "bitbucket"}, "extra.editor.backend"),
+                          ({"api_root": "https://x.vn;script-src *"}, "extra.editor.api_root")]:
+        with pytest.raises(ContentErrors) as caught:
+            Settings.from_extra({**extra, "editor": editor}, tmp_path, "https://x.example.vn/")
+        assert [error.field for error in caught.value.errors] == [field], editor
 
 
 def test_what_the_editor_writes_loads_as_typed(project):
-    """Decap writes YAML 1.2, unquoted, with cleared optional fields left empty."""
+    """Sveltia writes YAML 1.2, unquoted, with cleared optional fields left empty."""
     project.write("content/news/2026/2026-11-20-tong-dai.md", """\
         ---
         title: "Tổng đài: trực từ 7:30"
@@ -176,3 +263,15 @@ def test_editor_guide_is_published_for_staff_only(demo_site):
     for page in (demo_site / "index.html", demo_site / "tin-tuc/index.html", demo_site / "tthc/index.html"):
         assert "huong-dan/" not in page.read_text(encoding="utf-8"), page  # not in the nav
     assert (ROOT / "docs/huong-dan/index.md").is_file()  # the same text lives in the repository
+
+
+def test_file_pickers_offer_only_what_the_site_publishes(config):
+    post = next(c for c in config["collections"] if c["name"] == "tin-tuc")
+    fields = {f["name"]: f for f in post["fields"]}
+    attachment = next(f for f in fields["attachments"]["fields"] if f["name"] == "file")
+    documents = attachment["accept"].split(",")
+    assert {".pdf", ".docx", ".xlsx"} <= set(documents) and ".svg" not in documents and ".html" not in documents
+    images = fields["image"]["accept"].split(",")
+    assert ".png" in images and ".pdf" not in images and ".svg" not in images
+    # Uploaded names lose their spaces and accents, as make check asks of every published file.
+    assert config["media_libraries"]["default"]["config"]["slugify_filename"] is True

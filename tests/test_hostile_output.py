@@ -23,7 +23,7 @@ from PIL import Image
 
 from cchc.core.errors import FileErrors
 from cchc.core.html_policy import Sanitiser, bad_scheme, check_markdown_html
-from cchc.editor.admin import connect_origins
+from cchc.editor.admin import connect_origins, image_origins
 from cchc.render.csp import admin_policy
 from cchc.render.markdown_cache import RenderCache
 from cchc.tthc import export
@@ -501,22 +501,29 @@ def test_no_payload_runs_in_chromium(browser, hostile):
 @pytest.mark.build
 @pytest.mark.browser
 def test_admin_runs_under_its_policy_and_talks_only_to_its_backends(browser, hostile):
-    """Decap boots under the policy (its Ajv needs 'unsafe-eval', nothing else inline), and a
-    request anywhere else, as an injected script would make, is refused."""
+    """Sveltia boots under the policy (no 'unsafe-eval', nothing inline), with no CSP violation and no
+    request off this machine, and a request anywhere else, as an injected script would make, is refused."""
     meta = lxml.html.fromstring((hostile / "admin/index.html").read_bytes()).xpath(
         "//meta[@http-equiv='Content-Security-Policy']/@content")
-    assert meta and "connect-src 'self' http://127.0.0.1:8081 https://api.github.com https://x.example.vn;" in meta[0]
-    assert "'unsafe-inline'" not in meta[0].split("script-src")[1].split(";")[0]
+    # The OAuth relay (here a hostile URL) is opened in a pop-up, never fetched: not in the policy.
+    assert meta and "connect-src 'self' data: http://127.0.0.1:8081 http://localhost:8081 https://api.github.com;" in meta[0]
+    scripts = meta[0].split("script-src")[1].split(";")[0]
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts
     httpd, url = serve(hostile)
     try:
         context = browser.new_context()
         page = context.new_page()
         violations: list[str] = []
+        requests: list[str] = []
         page.on("console", lambda message: violations.append(message.text)
                 if "Content Security Policy" in message.text else None)
+        page.on("request", lambda request: requests.append(request.url))
         page.goto(url + "admin/")
-        page.get_by_role("button", name="Đăng nhập").wait_for(timeout=15000)
+        # Opened from 127.0.0.1, it is set up for the local backend of `make edit` (not running here).
+        page.get_by_role("button", name="Đăng nhập bằng mã truy cập").wait_for(timeout=15000)
         assert not violations, violations
+        assert [r for r in requests if not r.startswith(("http://127.0.0.1:", "data:", "blob:"))] == []
+        assert url + "admin/cau-hinh-cuc-bo.json" in requests
         outcome = page.evaluate("""() => fetch('https://example.org/').then(() => 'sent', e => 'blocked')""")
         assert outcome == "blocked"
         assert any("connect-src" in v for v in violations), violations
@@ -526,13 +533,22 @@ def test_admin_runs_under_its_policy_and_talks_only_to_its_backends(browser, hos
 
 
 def test_admin_policy_names_the_configured_backends():
-    config = {"backend": {"name": "github", "base_url": "https://dang-nhap.example.vn/auth/"},
-              "local_backend": {"url": "http://127.0.0.1:8099/api/v1"}}
-    origins = connect_origins(config)
-    assert origins == ["http://127.0.0.1:8099", "https://api.github.com", "https://dang-nhap.example.vn"]
-    policy = admin_policy(origins)
-    assert "connect-src 'self' http://127.0.0.1:8099 https://api.github.com https://dang-nhap.example.vn;" in policy
-    assert "object-src 'none'" in policy and "frame-src 'none'" in policy and "form-action 'none'" in policy
+    config = {"backend": {"name": "github", "base_url": "https://dang-nhap.example.vn/auth/"}}
+    origins = connect_origins(config, 8099)
+    assert origins == ["http://127.0.0.1:8099", "http://localhost:8099", "https://api.github.com"]
+    policy = admin_policy(origins, image_origins(config))
+    assert "connect-src 'self' data: http://127.0.0.1:8099 http://localhost:8099 https://api.github.com;" in policy
+    assert "img-src 'self' data: blob: https://avatars.githubusercontent.com;" in policy
+    assert "script-src 'self' 'wasm-unsafe-eval';" in policy
+    assert "object-src 'none'" in policy and "frame-src blob:" in policy and "form-action 'none'" in policy
+    # PKCE: the page itself asks the sign-in host for the token; a self-hosted service's avatars are its own.
+    gitlab = {"backend": {"name": "gitlab", "auth_type": "pkce", "app_id": "x",
+                          "api_root": "https://git.example.vn/api/v4", "base_url": "https://git.example.vn"}}
+    assert connect_origins(gitlab) == ["https://git.example.vn"]
+    assert image_origins(gitlab) == ["https://git.example.vn", "https://secure.gravatar.com"]
+    assert connect_origins({"backend": {"name": "gitea", "app_id": "x"}}) == ["https://gitea.com"]
+    # Nothing but an origin reaches the policy.
+    assert connect_origins({"backend": {"name": "gitea", "api_root": "https://a;script-src *;/api/v1"}}) == []
 
 
 # -- the Markdown policy, on the source and on the HTML ----------------------------------------------

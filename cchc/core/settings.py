@@ -48,15 +48,35 @@ class Portals:
     national_procedure_url: str = ""  # {code} is replaced by the national code
 
 
+BACKENDS = ("github", "gitlab", "gitea")  # what the web editor (Sveltia CMS) signs in to; gitea: Gitea or Forgejo
+
+
 @dataclass(frozen=True)
 class EditorSettings:
-    """Where the web editor (/admin/) commits, and where `make edit` serves it (extra.editor)."""
+    """Where the web editor (/admin/) commits, how editors sign in, where `make edit` serves it (extra.editor).
 
+    Sign-in, without a server of the department's own: a personal access token (every backend), or
+    PKCE with ``app_id``, the OAuth application registered on GitLab or Gitea/Forgejo, whose server is
+    ``base_url`` (its API ``api_root``). GitHub has a sign-in button only through an OAuth relay
+    server (``base_url``, ``auth_endpoint``).
+    """
+
+    backend: str = "github"
     repo: str = "to-chuc/kho-noi-dung"
     branch: str = "main"
-    base_url: str = ""  # the OAuth relay that logs editors in
+    base_url: str = ""  # GitLab, Gitea/Forgejo: the server (empty: gitlab.com, gitea.com); GitHub: an OAuth relay
+    api_root: str = ""  # the API of a self-hosted server (GitLab …/api/v4, Gitea …/api/v1, GitHub Enterprise)
+    app_id: str = ""  # OAuth application id (GitLab, Gitea/Forgejo): the sign-in button, by PKCE
     auth_endpoint: str = ""
-    local_port: int = 8081  # decap-server on 127.0.0.1 under `make edit`
+    local_port: int = 8081  # the local backend of `make edit` on 127.0.0.1
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(key, message) for settings that cannot work together; the schema checked each alone."""
+        found = []
+        if self.backend == "github" and self.app_id:
+            found.append(("app_id", "GitHub chưa đăng nhập được bằng PKCE trong Sveltia CMS: bỏ app_id, "
+                                    "đăng nhập bằng mã truy cập cá nhân hoặc qua máy chủ OAuth trung gian (base_url)"))
+        return found
 
 
 @dataclass(frozen=True)
@@ -103,6 +123,11 @@ class Settings:
         errors = FileErrors(config_name)  # MkDocs does not say which line a value was on
         if not schema.validate(extra, "site", errors, base=("extra",)):
             raise ContentErrors(errors.errors)
+        editor = _typed(EditorSettings, extra.get("editor") or {})
+        for key, message in editor.problems():
+            errors.at(("extra", "editor", key), message)
+        if errors:
+            raise ContentErrors(errors.errors)
         news = extra.get("news", {})
         return cls(
             root=root,
@@ -115,7 +140,7 @@ class Settings:
             home_count=news.get("home_count", 6),
             embed_hosts=frozenset(extra.get("embed_hosts") or ()),
             zalo_oa_id=str(extra.get("zalo_oa_id") or ""),
-            editor=_typed(EditorSettings, extra.get("editor") or {}),
+            editor=editor,
         )
 
     @classmethod

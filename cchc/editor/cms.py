@@ -1,4 +1,4 @@
-"""Decap CMS configuration generated from the validator's JSON Schemas.
+"""Sveltia CMS configuration generated from the validator's JSON Schemas.
 
 Every form field comes from a schema property: its title is the label, its
 description the help text, ``required`` decides what may stay empty, and
@@ -13,10 +13,12 @@ is; two annotations in the schemas carry what JSON Schema cannot say:
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from cchc.core import layout
-from cchc.core.schema import load_schema
-from cchc.core.settings import Settings
+from cchc.core.files import ALLOWED
+from cchc.core.schema import load_schema, rule_text
+from cchc.core.settings import EditorSettings, Settings
 from cchc.core.terms import TermIndex
 from cchc.tthc.model import CHANGE_TYPES, CHANNELS, FEE_KINDS, LEVELS, OLD_ONLINE, ONLINE, STATUSES, UNITS
 
@@ -26,20 +28,29 @@ ENUM_LABELS: dict[str, str] = {
     **CHANGE_TYPES,
 }
 
+# Stored as the loaders read them, Vietnam wall time without a zone (cchc.core.dates). The inputs
+# are the browser's own (<input type="datetime-local">, "date"), which show the date in the order
+# of the browser's language (DD/MM/YYYY in Vietnamese); the lists show it with date('DD/MM/YYYY').
 DATE_FORMATS = {
-    "datetime": {"format": "YYYY-MM-DD HH:mm", "date_format": "DD/MM/YYYY", "time_format": "HH:mm"},
-    "date": {"format": "YYYY-MM-DD", "date_format": "DD/MM/YYYY", "time_format": False},
+    "datetime": {"format": "YYYY-MM-DD HH:mm"},
+    "date": {"format": "YYYY-MM-DD", "type": "date"},
 }
 
-# Where the local backend (decap-server, started by `make edit`) listens; its port is extra.editor.local_port.
-LOCAL_HOST = "127.0.0.1"
-
 FORMS = layout.FORMS_DIR.removeprefix(f"{layout.TTHC_DIR}/")
-NEWS_SLUG_LENGTH = 70  # characters of the title kept in a new post's file name (and URL)
+SLUG_LENGTH = 70  # characters of the title kept in a new post's or record's file name (and URL)
+NEWS_PATH = "{{fields.date | date('YYYY')}}/{{fields.date | date('YYYY-MM-DD')}}-{{slug}}"
+
+
+class CmsConfig(dict):
+    """The configuration (config.yml), and the port of `make edit`'s local backend, which is not in it."""
+
+    def __init__(self, config: dict[str, Any], local_port: int):
+        super().__init__(config)
+        self.local_port = local_port
 
 
 class SchemaForm:
-    """Turns one schema into Decap field definitions."""
+    """Turns one schema into Sveltia field definitions."""
 
     def __init__(self, schema_name: str, choices: dict[str, list[dict[str, str]]]):
         self.schema = load_schema(schema_name)
@@ -91,6 +102,9 @@ class SchemaForm:
         out = {"widget": "datetime" if widget in DATE_FORMATS else widget, **DATE_FORMATS.get(widget, {})}
         if widget in ("image", "file"):
             out["choose_url"] = False
+            # The picker offers only what the site publishes (cchc.core.files), so a .svg or .exe
+            # is never uploaded only to be refused by `make check`.
+            out["accept"] = ",".join(ext for ext in ALLOWED if widget == "file" or ALLOWED[ext].label.startswith("ảnh"))
         pattern = _pattern(prop)
         if pattern:
             out["pattern"] = pattern
@@ -128,67 +142,114 @@ class SchemaForm:
 
 
 def _pattern(prop: dict[str, Any]) -> list[str] | None:
-    """Decap's [regex, message] pair for a text field's pattern or length rules."""
+    """The [regex, message] pair of a text field's pattern or length rules, in `make check`'s words."""
     if "pattern" in prop:
-        hint = prop.get("description") or "xem hướng dẫn của trường"
-        return [prop["pattern"], f"Không đúng định dạng: {hint}"]
+        return [prop["pattern"], _sentence(rule_text("pattern", prop))]
     low, high = prop.get("minLength"), prop.get("maxLength")
     if low is None and high is None:
         return None
     regex = rf"^[\s\S]{{{low or 0},{high or ''}}}$"
-    if high is None:
-        return [regex, f"Cần ít nhất {low} ký tự"]
-    return [regex, f"Cần từ {low or 0} đến {high} ký tự"]
+    if high is None or low is None:
+        return [regex, _sentence(rule_text("minLength" if high is None else "maxLength", prop))]
+    # One message for both bounds (a regex cannot tell which failed): "cần ít nhất 5 ký tự, tối đa 250 ký tự".
+    return [regex, _sentence(", ".join(rule_text(kind, prop).split(": ", 1)[1] for kind in ("minLength", "maxLength")))]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def term_options(terms: TermIndex) -> list[dict[str, str]]:
     return [{"label": term.name, "value": term.slug} for term in terms]
 
 
-def cms_config(settings: Settings, categories: TermIndex, fields: TermIndex) -> dict[str, Any]:
-    """The whole Decap configuration (written as /admin/config.yml)."""
+COMMIT_MESSAGES = {
+    "create": "Thêm {{collection}} “{{slug}}”",
+    "update": "Sửa {{collection}} “{{slug}}”",
+    "delete": "Xoá {{collection}} “{{slug}}”",
+    "uploadMedia": "Tải lên “{{path}}”",
+    "deleteMedia": "Xoá tệp “{{path}}”",
+}
+
+
+API_PATHS = {"gitlab": "/api/v4", "gitea": "/api/v1"}  # a self-hosted server's API, below its address
+
+
+def _server(api_root: str) -> str:
+    """A self-hosted GitLab's or Gitea's address from its API's: https://git.x.vn/api/v1 → https://git.x.vn."""
+    parts = urlsplit(api_root)
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/').rpartition('/api/')[0]}"
+
+
+def backend_config(editor: EditorSettings) -> dict[str, Any]:
+    """Sveltia's backend block: the repository, and the sign-in methods the settings make possible.
+
+    An access token always works. GitLab and Gitea/Forgejo: ``base_url`` is the server (with its API
+    at ``api_root``, each found from the other when one is missing); with ``app_id`` the sign-in
+    button uses PKCE at that server. GitHub: ``base_url`` is an OAuth relay, the only way to a
+    sign-in button there. Without a way to sign in with a button, the button is hidden: it would go
+    to Netlify's or gitlab.com's sign-in with no application behind it.
+    """
+    backend: dict[str, Any] = {"name": editor.backend, "repo": editor.repo, "branch": editor.branch}
+    server, api_root = editor.base_url.rstrip("/"), editor.api_root
+    if editor.backend in API_PATHS:
+        server = server or (_server(api_root) if api_root else "")
+        api_root = api_root or (server + API_PATHS[editor.backend] if server else "")
+    if api_root:
+        backend["api_root"] = api_root
+    if server:
+        backend["base_url"] = server
+    if editor.backend == "github" and server or editor.backend in API_PATHS and editor.app_id:
+        if editor.backend == "gitlab":
+            backend["auth_type"] = "pkce"
+        if editor.app_id:
+            backend["app_id"] = editor.app_id
+        if editor.auth_endpoint:
+            backend["auth_endpoint"] = editor.auth_endpoint
+    else:
+        backend["auth_methods"] = ["token"]
+    backend["commit_messages"] = dict(COMMIT_MESSAGES)
+    return backend
+
+
+def cms_config(settings: Settings, categories: TermIndex, fields: TermIndex) -> CmsConfig:
+    """The whole Sveltia configuration (written as /admin/config.yml).
+
+    No ``locale``: Sveltia ignores it (its interface follows the browser's language or the editor's
+    choice); admin/khoi-dong.js makes Vietnamese the default. Nor ``local_backend``: `make edit`
+    is a Gitea-compatible server that khoi-dong.js points the editor at (cchc.editor.admin).
+    """
     choices = {"categories": term_options(categories), "fields": term_options(fields)}
-    editor = settings.editor
-    backend: dict[str, Any] = {
-        "name": "github",
-        "repo": editor.repo,
-        "branch": editor.branch,
-        "commit_messages": {
-            "create": "Thêm {{collection}} “{{slug}}”",
-            "update": "Sửa {{collection}} “{{slug}}”",
-            "delete": "Xoá {{collection}} “{{slug}}”",
-            "uploadMedia": "Tải lên “{{path}}”",
-            "deleteMedia": "Xoá tệp “{{path}}”",
-        },
-    }
-    for key in ("base_url", "auth_endpoint"):
-        if getattr(editor, key):
-            backend[key] = getattr(editor, key)
     no_preview = {"preview": False}  # the site's look is checked with `make edit`'s live preview instead
     post = SchemaForm("post", choices)
-    return {
-        "backend": backend,
-        # Used only when the editor itself is opened from this machine (make edit).
-        "local_backend": {"url": f"http://{LOCAL_HOST}:{editor.local_port}/api/v1", "allowed_hosts": [LOCAL_HOST]},
-        "locale": "vi",
+    return CmsConfig({
+        "backend": backend_config(settings.editor),
+        "app_title": f"Biên tập nội dung – {settings.department.name}",
         "site_url": settings.site_url,
         "display_url": settings.site_url,
         "logo_url": "../" + layout.LOGO,
         "media_folder": f"{layout.CONTENT}/{layout.MEDIA_DIR}",
         "public_folder": "/" + layout.MEDIA.rstrip("/"),
-        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        # ASCII file names and URLs; cut at SLUG_LENGTH characters (Sveltia's truncate() wants a
+        # non-empty ellipsis, so this is the option that does it).
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-", "maxlength": SLUG_LENGTH},
+        # “Kế hoạch số 12.pdf” is uploaded as ke-hoach-so-12.pdf: a name with spaces breaks its link
+        # when pasted into Zalo, and `make check` refuses it.
+        "media_libraries": {"default": {"config": {"slugify_filename": True}}},
         "collections": [
             {
                 "name": "tin-tuc", "label": "Tin tức", "label_singular": "tin bài",
                 "description": "Tin bài cải cách hành chính. Ngày đăng trong tương lai: tin tự đăng vào ngày đó.",
                 "folder": f"{layout.CONTENT}/{layout.NEWS_DIR}", "extension": "md", "format": "frontmatter", "create": True,
-                # content/news/<yyyy>/<yyyy-mm-dd>-<slug>.md, the layout the loader expects.
-                "path": "{{year}}/{{year}}-{{month}}-{{day}}-{{slug}}",
-                "slug": f"{{{{slug | truncate({NEWS_SLUG_LENGTH}, '')}}}}",
+                # content/news/<yyyy>/<yyyy-mm-dd>-<slug>.md, the layout the loader expects, from the
+                # post's own date (Vietnam time as typed), not the moment of saving (UTC in Sveltia).
+                "path": NEWS_PATH,
+                "slug": "{{slug}}",
                 "media_folder": "", "public_folder": "",  # images sit beside the post
                 "identifier_field": "title",
                 "summary": "{{date | date('DD/MM/YYYY')}} – {{title}}",
-                "sortable_fields": ["date", "title"],
+                # Newest first (Sveltia would sort by the summary's text, day first).
+                "sortable_fields": {"fields": ["date", "title"], "default": {"field": "date", "direction": "descending"}},
                 "view_groups": [{"label": "Năm", "field": "date", "pattern": r"\d{4}"}],
                 "editor": no_preview,
                 "fields": _with_default(post.fields(), "date", "{{now}}") + [{"name": "body", "label": "Nội dung", "widget": "markdown",
@@ -198,7 +259,7 @@ def cms_config(settings: Settings, categories: TermIndex, fields: TermIndex) -> 
                 "name": "thu-tuc", "label": "Thủ tục hành chính", "label_singular": "thủ tục",
                 "description": "Mỗi thủ tục một hồ sơ, theo thứ tự các phần trên Cổng Dịch vụ công quốc gia.",
                 "folder": f"{layout.CONTENT}/{layout.TTHC_DIR}", "extension": "yml", "format": "yml", "create": True,
-                "slug": f"{{{{slug | truncate({NEWS_SLUG_LENGTH}, '')}}}}",
+                "slug": "{{slug}}",
                 "identifier_field": "name", "summary": "{{code}} {{name}}",
                 "sortable_fields": ["code", "name"],
                 # Form templates in content/tthc/mau/, relative to the records.
@@ -211,7 +272,7 @@ def cms_config(settings: Settings, categories: TermIndex, fields: TermIndex) -> 
                 "description": "Quyết định công bố thủ tục mới, sửa đổi, thay thế, bãi bỏ; tạo nhật ký thay đổi.",
                 "folder": f"{layout.CONTENT}/{layout.DECISIONS_DIR}", "extension": "yml", "format": "yml", "create": True,
                 "slug": "{{number}}", "identifier_field": "number", "summary": "{{number}} – {{title}}",
-                "sortable_fields": ["signed", "number"],
+                "sortable_fields": {"fields": ["signed", "number"], "default": {"field": "signed", "direction": "descending"}},
                 "media_folder": "", "public_folder": "",  # the PDF sits beside the decision
                 "editor": no_preview,
                 "fields": SchemaForm("decision", choices).fields(),
@@ -225,7 +286,7 @@ def cms_config(settings: Settings, categories: TermIndex, fields: TermIndex) -> 
                 ],
             },
         ],
-    }
+    }, local_port=settings.editor.local_port)
 
 
 def _with_default(fields: list[dict[str, Any]], name: str, value: Any) -> list[dict[str, Any]]:
