@@ -82,3 +82,9 @@ def test_fast_and_full_validators_agree_on_every_mutation(name, data):
         checked += 1
         rejected += not full
     assert checked > 20 and rejected > checked // 4  # the mutations do hit the schema
+
+
+def test_the_demo_documents_reach_the_nested_lists():
+    """The mutations above go as deep as the demo goes: a post's attachments are among them."""
+    posts = [data for name, data in _documents() if name == "post"]
+    assert any(data.get("attachments") and data["attachments"][0].get("title") for data in posts)

@@ -23,7 +23,7 @@ import tempfile
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -283,8 +283,19 @@ def _member_problem(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str | 
 _RECORDS = {layout.NEWS_DIR: (".md",), layout.TTHC_DIR: (".yml", ".yaml")}
 
 
-def _is_record(relative: PurePosixPath) -> bool:
-    return relative.suffix.lower() in _RECORDS.get(relative.parts[0], ())
+def record_suffixes(top: str) -> tuple[str, ...]:
+    """The files of content/<top>/ that a loader reads (never published as they are): ".md" for news/."""
+    return _RECORDS.get(top, ())
+
+
+def _is_record(relative: str) -> bool:
+    """``relative``: a path under content/, "/"-separated. Strings, not pathlib: asked of every file of every scan."""
+    suffixes = _RECORDS.get(relative.partition("/")[0])
+    if suffixes is None:
+        return False
+    name = relative.rpartition("/")[2]
+    dot = name.rfind(".")
+    return 0 < dot < len(name) - 1 and name[dot:].lower() in suffixes  # PurePath.suffix's rule
 
 
 def _follow(path: Path, content: Path) -> tuple[str | None, Path]:
@@ -305,41 +316,46 @@ def _follow(path: Path, content: Path) -> tuple[str | None, Path]:
 _LOOP = "liên kết tượng trưng tới thư mục chứa chính nó (vòng lặp); hãy xoá liên kết"
 
 
-def _files(directory: Path, content: Path, chain: tuple[Path, ...]) -> Iterator[tuple[Path, str | None]]:
-    """Every file below ``directory`` (whose real path ends ``chain``), in sorted order, and why it may not be
-    followed (None: it may). Symbolic links are followed while they stay inside ``content`` (a real path)."""
+def _files(directory: Path, content: Path, chain: tuple[Path, ...],
+           relative: str = "") -> Iterator[tuple[Path, str, str | None]]:
+    """Every file below ``directory`` (whose real path ends ``chain``), in sorted order, its path relative to
+    the first ``directory`` (``relative`` is that of this one, with its "/"), and why it may not be followed
+    (None: it may). Symbolic links are followed while they stay inside ``content`` (a real path)."""
     try:
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError:
         return
     for entry in entries:
-        if is_hidden(entry.name):
+        name = entry.name
+        if is_hidden(name):
             continue
-        path = directory / entry.name
-        real = chain[-1] / entry.name
+        path, inner = directory / name, relative + name  # strings, not pathlib, for what every file needs
+        real = None
         if entry.is_symlink():
             problem, real = _follow(path, content)
             if problem:
-                yield path, problem
+                yield path, inner, problem
                 continue
         if entry.is_dir():  # follows an allowed link
+            real = real or chain[-1] / name
             if real in chain:
-                yield path, _LOOP
+                yield path, inner, _LOOP
             else:
-                yield from _files(path, content, (*chain, real))
+                yield from _files(path, content, (*chain, real), inner + "/")
         elif entry.is_file():
-            yield path, None
+            yield path, inner, None
         # Anything else (a pipe, a socket) is no document and cannot be copied: left out.
 
 
-def _scan(folder: Path, content: Path) -> Iterator[tuple[Path, str | None]]:
-    """Every file below ``folder`` (in ``content``), and why it may not be read or published (None: it may)."""
+def _scan(folder: Path, content: Path) -> Iterator[tuple[Path, str, str | None]]:
+    """Every file below ``folder`` (in ``content``), its path relative to ``folder``, and why it may not be
+    read or published (None: it may)."""
     real_content = content.resolve()
     if folder.is_symlink():
         problem, real = _follow(folder, real_content)
         if problem:
-            yield folder, problem
+            yield folder, "", problem
             return
     elif not folder.is_dir():
         return
@@ -347,12 +363,12 @@ def _scan(folder: Path, content: Path) -> Iterator[tuple[Path, str | None]]:
         real = folder.resolve()
         if not real.is_relative_to(real_content):  # a folder above it is a link out, which its own scan reports
             return
-    for path, problem in _files(folder, real_content, (real,)):
-        if problem is None:
-            relative = PurePosixPath(path.relative_to(content).as_posix())
-            if not _is_record(relative):
-                problem = type_problem(path)
-        yield path, problem
+    above = folder.relative_to(content).as_posix()  # "news", "tthc/quyet-dinh", or "." for content/ itself
+    above = "" if above == "." else above + "/"
+    for path, relative, problem in _files(folder, real_content, (real,)):
+        if problem is None and not _is_record(above + relative):
+            problem = type_problem(path)
+        yield path, relative, problem
 
 
 def content_root(path: Path) -> Path:
@@ -367,15 +383,15 @@ def walk(folder: Path, content: Path | None = None) -> Iterator[tuple[Path, Path
     reports, so that no loader reads or publishes one.
     """
     content = content or content_root(folder)
-    for path, problem in _scan(folder, content):
+    for path, relative, problem in _scan(folder, content):
         if problem is None:
-            yield path, path.relative_to(folder)
+            yield path, Path(relative)
 
 
-def check_published(content: Path, root: Path, report: Report) -> None:
-    """Report every file of the published folders that :func:`walk` leaves out, with the reason."""
-    for top in layout.PUBLISHED:
-        for path, problem in _scan(content / top, content):
+def check_published(content: Path, root: Path, report: Report, tops: Iterable[str] = tuple(layout.PUBLISHED)) -> None:
+    """Report every file of the published folders (``tops``) that :func:`walk` leaves out, with the reason."""
+    for top in tops:
+        for path, _, problem in _scan(content / top, content):
             if problem:
                 report.add(ContentError(display_path(path, root), None, "", problem))
 
@@ -396,7 +412,7 @@ def attachment_problem(content: Path, relative: PurePosixPath) -> str | None:
         return f"chỉ tệp trong {folders} được đăng; hãy chép tệp vào content/media/"
     if any(is_hidden(part) for part in parts):
         return "là tệp ẩn (tên bắt đầu bằng “.” hoặc “~$”), không được đăng"
-    if _is_record(relative):
+    if _is_record(relative.as_posix()):
         return "là tệp nội dung (tin bài, hồ sơ), không phải tệp đính kèm"
     real_content = content.resolve()
     path, chain = content, (real_content,)

@@ -202,6 +202,14 @@ def invalid_keys(data: Any, name: str) -> set[str]:
     return {str(error.absolute_path[0]) for error in _validator(name).iter_errors(data) if error.absolute_path}
 
 
+def invalid_items(data: Any, name: str, key: str) -> set[int]:
+    """The items of the list ``data[key]`` that the schema rejects, so the checks of the others still run."""
+    if not isinstance(data, dict) or is_valid(data, name):
+        return set()
+    return {error.absolute_path[1] for error in _validator(name).iter_errors(data)
+            if len(error.absolute_path) > 1 and error.absolute_path[0] == key}
+
+
 def read_record(path: Path, name: str, what: str, errors: FileErrors) -> dict[str, Any] | None:
     """The YAML file at ``path`` as a record of schema ``name``, text kept as typed; None when its errors are recorded.
 

@@ -65,3 +65,21 @@ def title_problem(text: str) -> str | None:
     if not any(unicodedata.category(char)[0] in "LN" and char not in _BLANK_LETTERS for char in text):
         return "không có chữ hay số nào nhìn thấy được (chỉ có dấu cách hoặc ký tự vô hình); hãy viết lại"
     return None
+
+
+_SIZE_UNITS = ("byte", "KB", "MB", "GB")
+
+
+def format_size(size: int) -> str:
+    """A file's size as Vietnamese readers write it: “350 KB”, “1,2 MB” (decimal comma, no-break space).
+
+    Counted in 1024s as Windows Explorer counts them, so the size on the page is the one the
+    reader sees once the file is downloaded.
+    """
+    value, unit = float(size), 0
+    while unit < len(_SIZE_UNITS) - 1 and value >= 999.5:
+        value, unit = value / 1024, unit + 1
+    if unit == 0:
+        return f"{size}\u00a0byte"
+    text = f"{value:.1f}" if value < 9.95 else f"{value:.0f}"
+    return f"{text.removesuffix('.0').replace('.', ',')}\u00a0{_SIZE_UNITS[unit]}"

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
 from cchc.core import layout
 from cchc.core.errors import FileErrors
 from cchc.core.files import attachment_problem, content_root
+from cchc.core.text import make_slug
 from cchc.news.model import Post
 
 # Inline links and images: [text](target "title") / ![alt](<target>)
@@ -43,6 +45,8 @@ def resolve_links(post: Post, posts_by_path: dict[Path, Post], errors: FileError
     ``posts_by_path`` holds the posts published in this build: a link to a
     draft or to a post scheduled later would be a dead link today.
     """
+    if "](" not in post.body:
+        return post.body  # no inline link at all: nothing to check (most posts), and a preview keeps the same text
     content = content_root(post.abs_path)
     post_dir = post.abs_path.parent.relative_to(content).as_posix()  # news/<yyyy>, as the loader requires
     page_dir = posixpath.dirname(post.src_uri)
@@ -85,12 +89,7 @@ def resolve_links(post: Post, posts_by_path: dict[Path, Post], errors: FileError
                 errors.at("liên kết", f"“{file_part}” không phải một tin bài đã đăng (bản nháp, hẹn đăng sau, "
                                       "hoặc nằm ngoài content/news/)", line=line_no)
             elif relative.parts[0] != ".." and not (content / relative).is_file():  # outside: say so, found or not
-                in_media = PurePosixPath(layout.MEDIA_DIR, PurePosixPath(file_part).name)
-                if (content / in_media).is_file():  # the file is there; only the path from this post is wrong
-                    path = posixpath.relpath(in_media, post_dir)
-                    hint = f"tệp có trong content/{in_media}: từ tin bài này, viết “{f'<{path}>' if ' ' in path else path}”"
-                else:
-                    hint = "đặt tệp cạnh tin bài (hoặc trong content/media/) hoặc sửa đường dẫn"
+                hint = missing_file_hint(content, post_dir, file_part, lambda path: f"<{path}>" if " " in path else path)
                 errors.at("liên kết", f"không tìm thấy tệp “{file_part}” mà nội dung liên kết tới; {hint}", line=line_no)
             elif problem := attachment_problem(content, relative):
                 errors.at("liên kết", f"tệp “{file_part}” không được đăng lên trang nên liên kết sẽ hỏng: {problem}",
@@ -103,3 +102,68 @@ def resolve_links(post: Post, posts_by_path: dict[Path, Post], errors: FileError
 
         out_lines.append(_LINK.sub(replace, line))
     return "\n".join(out_lines)
+
+
+def missing_file_hint(content: Path, post_dir: str, file_part: str,
+                      spell: Callable[[str], str] = lambda path: path) -> str:
+    """What to do about a file a post names that is not where the path says: the path to write if a file of
+    that name lies beside the post or in the media folder (``spell`` writes it as the place needs it), else
+    where to put it. ``post_dir``: the post's folder relative to content/ (news/<yyyy>)."""
+    return _found_at(content, post_dir, file_part, spell) or "đặt tệp cạnh tin bài (hoặc trong content/media/) hoặc sửa đường dẫn"
+
+
+def _found_at(content: Path, post_dir: str, file_part: str, spell: Callable[[str], str]) -> str | None:
+    name = PurePosixPath(file_part).name
+    for place in (PurePosixPath(post_dir, name), PurePosixPath(layout.MEDIA_DIR, name)):
+        if (content / place).is_file():  # the file is there; only the path from this post is wrong
+            return f"tệp có trong content/{place}: từ tin bài này, viết “{spell(posixpath.relpath(place, post_dir))}”"
+    return None
+
+
+def _spaceless(path: str) -> str:
+    """``path`` with each name that has a space written as a slug: “Kế hoạch số 5.pdf” → “ke-hoach-so-5.pdf”."""
+    def fix(name: str) -> str:
+        if not any(char.isspace() for char in name):
+            return name
+        stem, dot, suffix = name.rpartition(".")
+        return f"{make_slug(stem)}.{suffix.lower()}" if dot and stem else make_slug(name)
+    return "/".join(fix(name) for name in path.split("/"))
+
+
+def attachment_path(post_dir: str, file: str) -> PurePosixPath | None:
+    """The path relative to content/ that an ``attachments`` entry names, normalised (it may start with "..");
+    None for one from the site's root."""
+    media = "/" + layout.MEDIA
+    if file.startswith(media):  # what the web editor writes for a file of its media folder
+        return PurePosixPath(posixpath.normpath(layout.MEDIA_DIR + "/" + file[len(media):]))
+    if file.startswith("/"):
+        return None
+    return PurePosixPath(posixpath.normpath(posixpath.join(post_dir, file)))
+
+
+def attachment_target(content: Path, post_dir: str, file: str) -> tuple[PurePosixPath | None, str]:
+    """The file a post's ``attachments`` entry names, relative to content/, or None and why not.
+
+    By the rules of links in the body (the same hints, the same cchc.core.files.attachment_problem),
+    with two differences a field allows: a path is a file name, never a URL (no ``%20``, no ``#``), and
+    ``/media/…`` (what the web editor writes for a file of its media folder) is content/media/. A name
+    with a space is refused: the download address would be cut at the space wherever it is pasted.
+    """
+    if any(char.isspace() for char in file):
+        better = _spaceless(file)
+        renamed = attachment_path(post_dir, better)
+        fix = (f"tệp “{better}” đã có, hãy viết “{better}”" if renamed and (content / renamed).is_file() else
+               f"hãy đổi tên tệp cho không còn dấu cách, ví dụ “{better}”, rồi sửa đường dẫn ở đây cho khớp")
+        return None, (f"đường dẫn “{file}” có dấu cách: địa chỉ tải tệp sẽ bị cắt ở dấu cách khi dán vào Zalo, "
+                      f"tin nhắn; {fix}")
+    relative = attachment_path(post_dir, file)
+    if relative is None:
+        found = _found_at(content, post_dir, file, lambda path: path)
+        return None, (f"đường dẫn “{file}” bắt đầu bằng “/”; hãy viết đường dẫn tương đối tới tệp: tên tệp nếu tệp "
+                      f"đặt cạnh tin bài, ../../media/<tên tệp> nếu tệp ở content/media/" + (f"; {found}" if found else ""))
+    if relative.parts[0] != ".." and not (content / relative).is_file():  # outside: say so, found or not
+        return None, f"không tìm thấy tệp “{file}”; {missing_file_hint(content, post_dir, file)}"
+    problem = attachment_problem(content, relative)
+    if problem:
+        return None, f"tệp “{file}” không được đăng lên trang nên không tải về được: {problem}"
+    return relative, ""

@@ -3,58 +3,87 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from cchc.core import layout, schema
 from cchc.core.dates import DateError, parse_datetime
 from cchc.core.errors import ContentError, FileErrors, Report, display_path, dotted
-from cchc.core.files import Asset, read_text, walk
+from cchc.core.files import ALLOWED, Asset, read_text, walk
 from cchc.core.html_policy import check_markdown_html
+from cchc.core.memo import FileMemo
 from cchc.core.settings import Settings
 from cchc.core.terms import TermIndex, load_terms
 from cchc.core.text import make_slug, title_problem
 from cchc.core.yamlsafe import load_yaml, read_yaml, refuse_control_characters
-from cchc.news.links import resolve_links
-from cchc.news.model import Category, News, Post, QAItem
+from cchc.news.links import attachment_path, attachment_target, resolve_links
+from cchc.news.model import Attachment, Category, News, Post, QAItem
 from cchc.render.images import ImageProblem, image_size
 
 FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<rest>.+)\.md$")
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+_PUBLISHED = "posts as published"  # FileMemo.kept: path → (post as loaded, post with its links resolved)
 NAME_HINT = "tên tệp phải có dạng yyyy-mm-dd-ten-bai.md, ví dụ 2024-03-07-hoi-nghi-cchc.md"
 
 
-def load_news(settings: Settings, now: datetime, preview: bool, report: Report) -> tuple[News, list[Asset]]:
+def load_news(settings: Settings, now: datetime, preview: bool, report: Report,
+              memo: FileMemo | None = None) -> tuple[News, list[Asset]]:
     """Categories, posts and Q&A; errors go to ``report``.
 
     ``preview`` (``mkdocs serve``) also publishes drafts and scheduled posts,
-    which templates mark as such.
+    which templates mark as such. ``memo`` (cchc.core.memo) keeps the posts of
+    unchanged files between the builds of one preview, as the same objects.
     """
     content_dir, root = settings.content_dir, settings.root
+    inputs = (preview, settings)
+    kept = memo.kept.get(_NEWS) if memo is not None and memo.changes is not None else None
+    # Only records and decisions of content/tthc/ changed (no post links to one), and no post's time came.
+    if (kept is not None and kept[0] == inputs and all(_catalogue_only(path) for path in memo.changes)
+            and not any((post.date > now) != post.scheduled for post in kept[1])):
+        report.errors.extend(kept[2])
+        memo.keep("post")
+        return kept[3]
+    errors = len(report.errors)
     categories = load_terms(content_dir / layout.CATEGORIES_FILE, root, "categories", "categories", Category, report)
     report.raise_if_any()  # every post would fail on its category: report the cause only
-    loader = PostLoader(content_dir, root, categories, now, settings.embed_hosts, report)
+    loader = PostLoader(content_dir, root, categories, now, settings.embed_hosts, report, memo)
     posts, assets = loader.load_all()
-    _check_links_of_unloaded(loader.unloaded, posts, report)
+    _check_links_of_unloaded(loader, posts, report)
     qa = load_qa(content_dir / layout.QA_FILE, root, settings.embed_hosts, report)
-    visible = sorted((p for p in posts if preview or not (p.draft or p.scheduled)), key=lambda p: p.sort_key)
-    _resolve_links(posts, visible, report)
+    shown = [p for p in posts if preview or not (p.draft or p.scheduled)]
+    bodies = _resolve_links(loader, posts, shown, report)
+    visible = sorted((loader.publish(post, bodies[id(post)]) for post in shown), key=lambda p: p.sort_key)
+    loader.done()
     # When the published site next changes by itself (cchc.site.schedule): a scheduled post's time.
     scheduled = tuple(sorted(p.date for p in posts if p.scheduled and not p.draft and not preview))
-    return News(categories, visible, qa, hidden=len(posts) - len(visible), scheduled=scheduled), assets
+    result = News(categories, visible, qa, hidden=len(posts) - len(visible), scheduled=scheduled), assets
+    if memo is not None:
+        memo.kept[_NEWS] = (inputs, posts, report.errors[errors:], result)
+    return result
 
 
-def _resolve_links(posts: list[Post], visible: list[Post], report: Report) -> None:
+_LISTING = "news files"  # FileMemo.kept: (content/news/, what walk() gave)
+_NEWS = "news"  # FileMemo.kept: (inputs, the posts as loaded, their errors, what load_news returned)
+
+
+def _catalogue_only(path: str) -> bool:
+    """A file under content/ (path relative to it) that no post reads: a record, a decision, the fields."""
+    return path == layout.FIELDS_FILE or (path.startswith(f"{layout.TTHC_DIR}/")
+                                          and path.lower().endswith((".yml", ".yaml")))
+
+
+def _resolve_links(loader: PostLoader, posts: list[Post], visible: list[Post], report: Report) -> dict[int, str]:
+    """id(post) → its body with links resolved; the posts themselves are left as loaded."""
     # A published post may only link to published posts; a draft may link
     # to anything that exists, since it is not built.
-    where = [(post.abs_path.resolve(), post) for post in posts]  # resolve() asks the disk: once a post
+    where = [(loader.real_path(post), post) for post in posts]
     shown = {id(post) for post in visible}
     published = {path: post for path, post in where if id(post) in shown}
     loaded = dict(where)
-    for path, post in where:
-        targets = published if path in published else loaded
-        post.body = resolve_links(post, targets, report.file(post.source))
+    return {id(post): resolve_links(post, published if path in published else loaded, report.file(post.source))
+            for path, post in where}
 
 
 @dataclass
@@ -73,10 +102,12 @@ class UnloadedPost(layout.HasPage):
         return layout.POST_URL.format(year=self.year, slug=self.slug)
 
 
-def _check_links_of_unloaded(unloaded: list[UnloadedPost], posts: list[Post], report: Report) -> None:
+def _check_links_of_unloaded(loader: PostLoader, posts: list[Post], report: Report) -> None:
     # Its own date or draft flag may be the broken part, so any loaded post counts as a target.
-    loaded = {post.abs_path.resolve(): post for post in posts}
-    for post in unloaded:
+    if not loader.unloaded:
+        return
+    loaded = {loader.real_path(post): post for post in posts}
+    for post in loader.unloaded:
         resolve_links(post, loaded, report.file(post.source))
 
 
@@ -99,23 +130,81 @@ class PostLoader:
     """Loads and validates every post; records every error and goes on."""
 
     def __init__(self, content_dir: Path, root: Path, categories: TermIndex[Category], now: datetime,
-                 embed_hosts: frozenset[str], report: Report):
+                 embed_hosts: frozenset[str], report: Report, memo: FileMemo | None = None):
         self.content_dir, self.root, self.categories, self.now = content_dir, root, categories, now
         self.embed_hosts, self.report = embed_hosts, report
         self.post_schema = schema.load_schema("post")
         self.unloaded: list[UnloadedPost] = []  # posts with errors, whose links are still checked
+        self.memo = memo
+        self._context = (tuple(categories), embed_hosts)  # what loading a post reads besides its files
+        self._reads: list[Path] = []  # files the post being loaded read besides its own (its image)
+        self._real: dict[int, Path] = {}  # id(post) → its resolved path, kept by the memo
+        self._published = memo.kept.get(_PUBLISHED, {}) if memo is not None else {}
+        self._published_now: dict[Path, tuple[Post, Post]] = {}
 
     def load_all(self) -> tuple[list[Post], list[Asset]]:
         posts, assets = [], []
-        for path, relative in walk(self.content_dir / layout.NEWS_DIR):
+        for path, relative in self._listing():
             if path.suffix.lower() != ".md":
                 assets.append(Asset(layout.published_uri(PurePosixPath(layout.NEWS_DIR, relative)), path))
                 continue
-            post = self.report.attempt(self.load, path)
+            post = self._load(path) if self.memo is not None else self.report.attempt(self.load, path)
             if post is not None:
                 posts.append(post)
         self._check_unique(posts)
         return posts, assets
+
+    def _listing(self) -> list[tuple[Path, Path]]:
+        """walk() of content/news/; in a preview, its last result again while only posts already there changed."""
+        folder = self.content_dir / layout.NEWS_DIR
+        if self.memo is None:
+            return list(walk(folder))
+        kept = self.memo.kept.get(_LISTING)
+        if kept is None or kept[0] != folder or not self.memo.edits_only(layout.NEWS_DIR, (".md",)):
+            kept = self.memo.kept[_LISTING] = (folder, list(walk(folder)))
+        return kept[1]
+
+    def _load(self, path: Path) -> Post | None:
+        """``load`` through the memo: a file unchanged since the last build gives its post again, and its errors."""
+        kept = self.memo.get("post", path, self._context)
+        if kept is None:
+            errors, unloaded, self._reads = len(self.report.errors), len(self.unloaded), []
+            post = self.report.attempt(self.load, path)
+            # resolve() asks the disk at every folder: kept, it is asked once a file, not once a build.
+            kept = [post, self.report.errors[errors:], self.unloaded[unloaded:],
+                    post.abs_path.resolve() if post is not None else None]
+            self.memo.put("post", path, self._context, self._reads, kept)
+        else:
+            self.report.errors.extend(kept[1])
+            self.unloaded.extend(kept[2])
+        post = kept[0]
+        if post is not None and post.scheduled != (post.date > self.now):  # its time came during the preview
+            post = kept[0] = replace(post, scheduled=not post.scheduled)
+        if post is not None:
+            self._real[id(post)] = kept[3]
+        return post
+
+    def real_path(self, post: Post) -> Path:
+        return self._real.get(id(post)) or post.abs_path.resolve()
+
+    def publish(self, post: Post, body: str) -> Post:
+        """The post as pages show it, with ``body`` (its links resolved); the loaded post is left as it is."""
+        if body == post.body:
+            return post
+        if self.memo is None:
+            post.body = body  # loaded for this build alone
+            return post
+        before = self._published.get(post.abs_path)
+        if before is not None and before[0] is post and before[1].body == body:
+            out = before[1]  # the same object as the last build, so pages made from it compare by identity
+        else:
+            out = replace(post, body=body)
+        self._published_now[post.abs_path] = (post, out)
+        return out
+
+    def done(self) -> None:
+        if self.memo is not None:
+            self.memo.kept[_PUBLISHED] = self._published_now
 
     def load(self, path: Path) -> Post | None:
         """The post in ``path``, or None when its errors are recorded; raises ContentError if it cannot be read."""
@@ -165,6 +254,7 @@ class PostLoader:
             errors.attempt(refuse_control_characters, body, source, body_line, "nội dung")
             check_markdown_html(body, body_line, "nội dung", self.embed_hosts, errors)
         image = self._image(path, data, errors) if usable("image") else (None, None, None)
+        attachments = self._attachments(path, data, errors)
         if errors:
             self.unloaded.append(UnloadedPost(source, path, int(year_dir), slug, body, body_line))
             return None
@@ -185,6 +275,7 @@ class PostLoader:
             image_size=image_size,
             image_path=image_path,
             image_alt=data.get("image_alt", "").strip(),
+            attachments=attachments,
             tags=_tags(data.get("tags", [])),
             author=data.get("author", "").strip(),
             draft=data.get("draft", False),
@@ -195,6 +286,7 @@ class PostLoader:
         if "image" not in data:
             return None, None, None
         target = (path.parent / data["image"]).resolve()
+        self._reads.append(target)
         content_dir = self.content_dir.resolve()
         uri = None
         if target.is_relative_to(content_dir):
@@ -211,6 +303,41 @@ class PostLoader:
             errors.at(("image",), str(problem))
             return None, None, None
         return uri, target, size
+
+    def _attachments(self, path: Path, data: dict, errors: FileErrors) -> list[Attachment]:
+        """The files of ``attachments``, each checked as a link in the body is (cchc.news.links); an entry the
+        schema refused keeps its message, and the others are still checked in the same round."""
+        items = data.get("attachments")
+        if not isinstance(items, list):
+            return []
+        broken = schema.invalid_items(data, "post", "attachments")
+        post_dir = path.parent.relative_to(self.content_dir).as_posix()
+        out, seen = [], {}
+        for index, item in enumerate(items):
+            if index in broken:
+                continue
+            at = ("attachments", index)
+            named = attachment_path(post_dir, item["file"])
+            if named is not None and named.parts[0] != "..":
+                self._reads.append(self.content_dir / named)  # a preview reads the post again when it changes or appears
+            relative, problem = attachment_target(self.content_dir, post_dir, item["file"])
+            if problem:
+                errors.at(at + ("file",), problem)
+                continue
+            if relative in seen:
+                errors.at(at + ("file",), f"tệp “{item['file']}” đã có ở mục {seen[relative] + 1}; mỗi tệp ghi một lần")
+                continue
+            seen[relative] = index
+            title = " ".join(item.get("title", "").split())
+            if title:
+                _check_title(title, at + ("title",), errors)
+            file = self.content_dir / relative
+            out.append(Attachment(
+                title=title or relative.stem, url=quote(layout.published_uri(relative)),
+                kind=ALLOWED[relative.suffix.lower()].label, size=file.stat().st_size,
+                suffix=relative.suffix.lower(), source=display_path(file, self.root),
+            ))
+        return out
 
     def _check_unique(self, posts: list[Post]) -> None:
         seen: dict[tuple[int, str], Post] = {}

@@ -10,6 +10,7 @@ from pathlib import Path
 from cchc.core import layout
 from cchc.core.dates import format_date
 from cchc.core.terms import Term, TermIndex
+from cchc.core.text import format_size
 from cchc.render.images import Thumbnail, thumbnail_size, thumbnail_uri
 
 
@@ -20,6 +21,32 @@ class Category(Term):
     @property
     def url(self) -> str:
         return layout.CATEGORY_URL.format(slug=self.slug)
+
+
+# Opened by the browser itself (its PDF viewer, an image): a plain link. Anything else (an office
+# document, a ZIP, a CSV) is a file to save, and the link says so with ``download``.
+OPENS_IN_BROWSER = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"})
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file listed under a post (its ``attachments`` field), published at a stable URL beside it or in media/."""
+
+    title: str  # the link's text
+    url: str  # percent-encoded, relative to the site root (cchc.core.layout.published_uri)
+    kind: str  # as readers know it: PDF, Word, Excel, ảnh JPEG… (cchc.core.files.ALLOWED)
+    size: int  # bytes
+    suffix: str  # lower case, with its dot
+    source: str  # the content file, relative to the project: when it changed (sitemap)
+
+    @property
+    def details(self) -> str:
+        """“PDF, 1,2 MB”: what the reader gets before tapping."""
+        return f"{self.kind}, {format_size(self.size)}"
+
+    @property
+    def download(self) -> bool:
+        return self.suffix not in OPENS_IN_BROWSER
 
 
 @dataclass
@@ -39,6 +66,7 @@ class Post(layout.HasPage):
     image_alt: str = ""
     image_size: tuple[int, int] | None = None  # width, height: no layout shift on phones
     image_path: Path | None = None
+    attachments: list[Attachment] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     author: str = ""
     draft: bool = False

@@ -70,7 +70,9 @@ class LastChanged:
         self._listings: dict[str, datetime | None] = {}
         news, tthc = content.news, content.tthc
         for post in news.posts:
-            self._pages[post.src_uri] = _latest([self._file(post.source), post.date])
+            # Its file, and the files it lists (a new version of a plan changes the size the page shows).
+            files = [post.source, *(a.source for a in post.attachments)]
+            self._pages[post.src_uri] = _latest([*(self._file(f) for f in files), post.date])
         for procedure in tthc.procedures:
             self._pages[procedure.src_uri] = self._procedure(procedure)
         for decision in tthc.decisions:
