@@ -10,6 +10,10 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 NODE_STAMP := node_modules/.installed
+# The web editor (Sveltia CMS) bundled for /admin/ with its fonts and locale, nothing from a CDN.
+ADMIN_BUNDLE := node_modules/.cchc-admin/manifest.json
+# (A make run told NODE_STAMP= , as the build tests do, has no npm step and no bundle step.)
+NODE := $(if $(NODE_STAMP),$(NODE_STAMP) $(ADMIN_BUNDLE))
 
 .PHONY: build serve edit test check verify verify-fast bench clean new-tin new-tthc new-quyet-dinh import
 .DEFAULT_GOAL := build
@@ -19,29 +23,36 @@ $(STAMP): requirements.txt requirements-test.txt
 	$(BIN)/pip install --disable-pip-version-check --quiet -r requirements-test.txt
 	touch $@
 
-# npm packages, pinned by package-lock.json: Pagefind builds the search index;
-# Decap CMS is copied into site/admin/ and decap-server backs it in make edit;
-# the Nu Html Checker, axe-core and Lighthouse run in make verify.
-# --ignore-scripts: nothing may download a browser or a binary of its own
-# (Pagefind's binary comes inside its registry package).
-# --loglevel=error: the lock pins every package, and npm's only warnings here were 338 lines of
-# "ERESOLVE overriding peer dependency" for decap-cms's React peers, which no one can act on.
+# npm packages, pinned by package-lock.json: Pagefind builds the search index; Sveltia CMS is
+# the web editor, which esbuild bundles once per install (below) and the build copies into
+# site/admin/; the Nu Html Checker, axe-core and Lighthouse run in make verify.
+# --ignore-scripts: nothing may download a browser or a binary of its own (Pagefind's and
+# esbuild's binaries come inside their registry packages: @pagefind/linux-x64, @esbuild/linux-x64).
+# --loglevel=error: the lock pins every package; npm's warnings are notices no one here can act on.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Sveltia's npm build, its fonts, WebAssembly and the Vietnamese locale (completed by
+# cchc/editor/sveltia-vi.json) as static files in node_modules/.cchc-admin/ (cchc/editor/bundle.mjs).
+$(ADMIN_BUNDLE): $(NODE_STAMP) cchc/editor/bundle.mjs cchc/editor/sveltia-vi.json cchc/editor/ngay-viet.mjs
+	node cchc/editor/bundle.mjs
+
 # Build into a scratch folder and swap it in only on success, so a content
 # error never leaves a partial or stale-mixed site/ behind.
-build: $(STAMP) $(NODE_STAMP)
+build: $(STAMP) $(NODE)
 	rm -rf .site-tmp
 	$(BIN)/python -m mkdocs build --strict --site-dir .site-tmp || { rm -rf .site-tmp; exit 1; }
 	rm -rf site && mv .site-tmp site
 
-serve: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m mkdocs serve --dev-addr 127.0.0.1:8000
+# --dirty: the site folder is kept between builds, so a save rewrites only the pages it changes
+# (cchc/site/preview.py decides which; templates, docs/ or mkdocs.yml rebuild everything).
+serve: $(STAMP) $(NODE)
+	$(BIN)/python -m mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
-# Preview plus the web editor on this machine only: http://127.0.0.1:8000/admin/
-edit: $(STAMP) $(NODE_STAMP)
+# Preview plus the web editor on this machine only: http://127.0.0.1:8000/admin/, signed in with
+# the token it prints; its backend is cchc/editor/localgit.py (Gitea's API over content/, each save a commit).
+edit: $(STAMP) $(NODE)
 	$(BIN)/python -m cchc edit
 
 check: $(STAMP)
@@ -57,19 +68,19 @@ new-tthc: $(STAMP)
 new-quyet-dinh: $(STAMP)
 	$(BIN)/python -m cchc new quyet-dinh "$(SO)"
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m cchc check
 	$(BIN)/python -m pytest
 	$(MAKE) verify
 
 # Quality gates on the real built site; figures in verify-report.json.
-verify: $(STAMP) $(NODE_STAMP)
+verify: $(STAMP) $(NODE)
 	$(BIN)/python -m checks.verify
 
 # The static gates alone (HTML, links, third-party hosts, CSP) on the site make build
 # wrote: what a content-only commit passes before it is published (publish.yml).
-verify-fast: $(STAMP) $(NODE_STAMP)
+verify-fast: $(STAMP) $(NODE)
 	$(BIN)/python -m checks.verify --fast site
 
 # Build time, memory and page weight against plain MkDocs and the blog plugin.
@@ -80,7 +91,7 @@ verify-fast: $(STAMP) $(NODE_STAMP)
 import: $(STAMP)
 	$(BIN)/python -m cchc import $(if $(DRY),--dry-run) $(FILE)
 
-bench: $(STAMP) $(NODE_STAMP)
+bench: $(STAMP) $(NODE)
 	$(BIN)/python -m bench.run $(BENCH)
 
 clean:

@@ -14,6 +14,10 @@ the first; the first is shown too, since it draws every share card), ratio to
 the floor, peak RSS, output size, largest and median HTML page (raw and
 gzip), and the bytes a first search downloads. Times are compared only within
 one run; nothing here is asserted, the numbers are for BENCHMARKS.md.
+
+Then, for each size, the live preview (`make serve`, bench/preview_bench.py) on the
+same project: its first build, and how long a saved post and a saved procedure take
+to show (median of --preview-saves saves of each), beside the full build of that run.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.preview_bench import PreviewResult
+from bench.preview_bench import measure as measure_preview
+from bench.preview_bench import table as preview_table
 from bench.synth import ROOT, write_site
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "CCHC_NOW": "2026-11-24 12:00"}
@@ -145,7 +152,8 @@ def search_bytes(site: Path) -> int | None:
         return None
 
 
-def bench_size(work: Path, posts: int, procedures: int, runs: int, blog: bool) -> list[Result]:
+def bench_size(work: Path, posts: int, procedures: int, runs: int, blog: bool,
+               saves: int = 0, previews: list[PreviewResult] | None = None) -> list[Result]:
     label = f"{posts}+{procedures}"
     project = work / f"project-{label}"
     config = write_site(project, posts, procedures)
@@ -153,6 +161,10 @@ def bench_size(work: Path, posts: int, procedures: int, runs: int, blog: bool) -
     print(f"[{label}] project ×{runs}", file=sys.stderr, flush=True)
     run_variant(ours, config, project / "site", runs)
     ours.search_bytes = search_bytes(project / "site")
+    if saves and previews is not None:
+        print(f"[{label}] preview: first build, then {saves} saves of a post and of a procedure", file=sys.stderr,
+              flush=True)
+        previews.append(measure_preview(project, saves, ENV, label))
     plain = Result("plain", label)
     print(f"[{label}] project without its speed-ups ×{runs}", file=sys.stderr, flush=True)
     run_variant(plain, config, project / "site", runs, CCHC_PLAIN="1")
@@ -204,15 +216,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blog", default="", help="comma-separated post counts to run the blog plugin at "
                                                    "(default: the first size's post count)")
     parser.add_argument("--no-blog", action="store_true", help="skip the blog plugin")
+    parser.add_argument("--preview-saves", type=int, default=5,
+                        help="saves of a post and of a procedure timed in the live preview (default 5; 0: none)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     sizes = [tuple(int(x) for x in s.split(":")) for s in args.sizes.split(",")]
     blog_at = set() if args.no_blog else {int(x) for x in args.blog.split(",") if x} or {sizes[0][0]}
     results: list[Result] = []
+    previews: list[PreviewResult] = []
     with tempfile.TemporaryDirectory(prefix="cchc-bench-") as tmp:
         work = Path(tmp)
         for posts, procedures in sizes:
-            results += bench_size(work, posts, procedures, args.runs, blog=posts in blog_at)
+            results += bench_size(work, posts, procedures, args.runs, blog=posts in blog_at,
+                                  saves=args.preview_saves, previews=previews)
         for posts in sorted(blog_at - {p for p, _ in sizes}):
             results += bench_size(work, posts, 0, args.runs, blog=True)
     print(f"Machine: {machine()}\nRuns per variant: {args.runs} (median of runs 2…; first run shown apart)\n")
@@ -227,8 +243,14 @@ def main(argv: list[str] | None = None) -> int:
         if blog and mine:
             print(f"Blog plugin at {posts} posts: {blog.seconds:.1f} s; this project with {mine.size}: "
                   f"{mine.seconds:.1f} s (× {blog.seconds / mine.seconds:.1f} faster)")
+    if previews:
+        full = {r.size: r.seconds for r in ours}
+        print("\nLive preview (make serve: mkdocs serve --dirty), save → page shows it; "
+              "full build = this run's project build:\n")
+        print(preview_table(previews, full))
     if args.json:
-        args.json.write_text(json.dumps([r.__dict__ for r in results], indent=1, default=str), encoding="utf-8")
+        figures = [r.__dict__ for r in results] + [{"preview": p.__dict__} for p in previews]
+        args.json.write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")
     return 0
 
 

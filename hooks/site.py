@@ -4,14 +4,20 @@ The core decides what exists and what it contains; these hooks hand its pages
 and files to MkDocs, and its context to the templates. Handlers are in the
 order MkDocs calls them, each saying why it is there. Beside this file:
 frame.py renders the parts of the page frame that many pages share once,
-late_writes.py writes pages while Pagefind writes the index, and
+late_writes.py writes pages while Pagefind writes the index,
+preview_server.py adds to `mkdocs serve` what the preview needs (cchc.site.preview), and
 mkdocs_internals.py holds all that leans on MkDocs beyond its plugin events.
+
+Under `mkdocs serve --dirty` (make serve) a build after the first writes only what the
+saved files changed: cchc.site.preview decides which pages and files, these hooks hand
+MkDocs every page still (for its nav and links) but mark the others unmodified.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import shutil
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -19,12 +25,14 @@ from urllib.parse import quote
 
 import material
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 
 # The hooks folder, not the project, is on sys.path while MkDocs loads hooks.
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,27 +40,34 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import mkdocs_internals as internals  # noqa: E402 - beside this file, imports cchc
+import preview_server  # noqa: E402 - beside this file, imports cchc
 from frame import Frame  # noqa: E402 - beside this file
 from late_writes import LateWrites  # noqa: E402 - beside this file, imports cchc
 
-from cchc.core import layout  # noqa: E402
+import cchc  # noqa: E402
+from cchc.core import gitdates, layout  # noqa: E402
 from cchc.core.dates import build_now, format_date, format_datetime  # noqa: E402
-from cchc.core.errors import ContentErrors, display_path  # noqa: E402
+from cchc.core.errors import ContentErrors, Report, display_path  # noqa: E402
 from cchc.core.html_policy import Sanitiser  # noqa: E402
 from cchc.core.settings import Settings  # noqa: E402
+from cchc.core.terms import TermIndex, load_terms  # noqa: E402
 from cchc.editor.admin import AdminError, write_admin  # noqa: E402
 from cchc.editor.cms import cms_config  # noqa: E402
+from cchc.news.model import Category, News  # noqa: E402
 from cchc.page.spec import PageSpec  # noqa: E402
 from cchc.render.cards import Card, render_all  # noqa: E402
 from cchc.render.csp import add_policy  # noqa: E402
 from cchc.render.images import ImageProblem, render_thumbnail  # noqa: E402
 from cchc.render.markdown_cache import RenderCache, Rendered  # noqa: E402
-from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants  # noqa: E402
+from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants, index_document  # noqa: E402
 from cchc.site.content import Content, load_content  # noqa: E402
 from cchc.site.plan import docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
+from cchc.site.preview import Delta, Preview  # noqa: E402
 from cchc.site.sitemap import LastChanged  # noqa: E402
+from cchc.tthc.model import Catalogue, Field  # noqa: E402
 
 MATERIAL_TEMPLATES = Path(material.__file__).parent / "templates"
+_log = logging.getLogger("mkdocs.hooks.cchc")
 
 
 class _ContentNames(logging.Filter):
@@ -79,6 +94,12 @@ class _State:
     def __init__(self, command: str = "build"):
         self.command = command
         self.fast = True  # the speed-ups of mkdocs_internals may run
+        self.preview: Preview | None = None  # under `mkdocs serve`: what it keeps between builds
+        self.delta: Delta | None = None  # what this preview build writes; None: everything (make build)
+        self.incremental = False  # a preview build that writes only what changed (see cchc.site.preview)
+        self.content_errors: list[str] = []  # the content's errors, as `make check` prints them
+        self.writing = False  # the build got as far as writing into the site folder
+        self.files: Files | None = None
         self.content: Content | None = None
         self.specs: dict[str, PageSpec] = {}
         self.last_changed: LastChanged | None = None  # each page's sitemap lastmod
@@ -95,54 +116,97 @@ class _State:
         self.names = _ContentNames({})
         self.late = LateWrites()
         self.quiet = internals.WrittenElsewhere(self.late.uris)
+        self.dirty_notice = internals.DirtyNotice()
         self.site_name = ""  # as typed in mkdocs.yml; config.site_name holds it escaped for the templates
         self.site_description = ""
 
 
 class _WarningCount(logging.Handler):
-    """Counts MkDocs' warnings, so a conversion that warned is never cached (cchc.render.markdown_cache)."""
+    """Counts MkDocs' warnings, so a conversion that warned is never cached (cchc.render.markdown_cache);
+    keeps them too, for the preview's error page."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
         self.count = 0
+        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.count += 1
+        if len(self.messages) < 200:
+            self.messages.append(record.getMessage())
 
 
 state = _State()
+_serve = {"command": "build", "dirty": False}  # as MkDocs started: on_startup runs once, on_config every build
+_preview: Preview | None = None  # kept between the builds of one `mkdocs serve`, as this module is
+_theme_listing = internals.ThemeListing()
 
 
 def on_startup(command: str, dirty: bool) -> None:
     # `mkdocs serve` previews drafts and scheduled posts; `build` publishes.
-    state.command = command
+    state.command = _serve["command"] = command
+    _serve["dirty"] = dirty
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Everything is loaded, checked and planned before MkDocs reads a file, so a
     # content error stops the build with every problem listed and nothing written.
     global state
-    state = _State(state.command)
+    state = _State(_serve["command"])
     state.fast = internals.usable()
     preview = state.command == "serve"
     if not config.site_url and not preview:
         raise PluginError("mkdocs.yml: site_url: cần địa chỉ trang, ví dụ https://syt.example.gov.vn/ "
                           "(dùng cho liên kết chia sẻ và sơ đồ trang)")
     root = Path(config.config_file_path).resolve().parent
+    memo = None
+    if preview:
+        state.preview = _session(root, config)
+        # Only --dirty keeps the site folder between builds; without it MkDocs empties it every time.
+        how = state.preview.begin(_serve["dirty"] and state.fast)
+        if how == "restart":
+            preview_server.restart(Path(config.site_dir), state.preview)
+        state.incremental = how == "incremental"
+        memo = state.preview.memo
+        if state.incremental:
+            preview_server.collector.pause()
+        else:
+            preview_server.collector.resume()
+        if state.fast:
+            _theme_listing.use(config, again=not state.incremental)
     try:
         settings = Settings.from_extra(config.extra, root, config.site_url)
-        state.content = load_content(settings, build_now(), preview=preview)
     except ContentErrors as errors:
+        state.content_errors = [str(error) for error in errors.errors]
         raise PluginError(errors.report()) from None
+    try:
+        state.content = load_content(settings, build_now(), preview=preview, memo=memo)
+    except ContentErrors as errors:
+        state.content_errors = [str(error) for error in errors.errors]
+        if not (preview and state.preview.first):
+            raise PluginError(errors.report()) from None
+        # The first build of a preview: serve must start, to show the errors (and /admin/ to fix them).
+        # Printed, not logged: under strict, an error logged through MkDocs fails the build.
+        print(errors.report(), file=sys.stderr, flush=True)
+        state.content = _nothing(settings)
     # Material prints site_name and site_description into <title>, the drawer, aria-label and the meta
     # description as they are; escaped once here (as Markup, which `| e` leaves alone) they are safe everywhere.
     state.site_name, state.site_description = str(config.site_name), str(config.site_description or "")
     config.site_name = escape(config.site_name)
     if config.site_description:
         config.site_description = escape(config.site_description)
-    specs = plan_pages(state.content)
+    if preview:
+        state.preview.loaded(state.content.tthc)
+    specs = (plan_pages(state.content, state.preview.plans, state.preview.versions.token) if preview
+             else plan_pages(state.content))
     state.specs = {spec.src_uri: spec for spec in specs}
-    state.last_changed = LastChanged(state.content, display_path(Path(config.docs_dir), root))
+    docs_dir = display_path(Path(config.docs_dir), root)
+    if preview:
+        dates = state.preview.dates(lambda: gitdates.read(root, (layout.CONTENT, docs_dir)))
+        state.last_changed = state.preview.last_changed(state.content, lambda: LastChanged(state.content, docs_dir,
+                                                                                             dates))
+    else:
+        state.last_changed = LastChanged(state.content, docs_dir)
     state.cards = plan_cards(state.content, specs)
     state.last_searchable = next((spec.src_uri for spec in reversed(specs) if spec.searchable), "")
     state.sanitiser = Sanitiser(settings.embed_hosts)
@@ -152,9 +216,28 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for handler in logging.getLogger("mkdocs").handlers:  # MkDocs' console and --strict counter included
         handler.addFilter(state.names)
     state.quiet.attach()
+    if preview and _serve["dirty"]:
+        state.dirty_notice.attach()
     return config
 
 
+def _session(root: Path, config: MkDocsConfig) -> Preview:
+    global _preview
+    if _preview is None:
+        # Templates, docs/ and mkdocs.yml shape every page: a change rebuilds all. Python code and
+        # schemas stay loaded in this process: a change restarts it (preview_server.restart).
+        theme = [Path(folder) for folder in [config.theme.custom_dir] if folder]
+        _preview = Preview(root, full=[*theme, Path(config.docs_dir), Path(config.config_file_path)],
+                           restart=[Path(__file__).parent, Path(cchc.__file__).parent, layout.SCHEMA_DIR])
+    return _preview
+
+
+def _nothing(settings: Settings) -> Content:
+    """A site with no posts and no procedures, but the categories and fields if they load (for /admin/)."""
+    def terms(name: str, schema: str, make) -> TermIndex:
+        return load_terms(settings.content_dir / name, settings.root, schema, schema, make, Report())
+    return Content(settings, News(terms(layout.CATEGORIES_FILE, "categories", Category), []),
+                   Catalogue(terms(layout.FIELDS_FILE, "fields", Field)))
 
 
 def _render_salt(config: MkDocsConfig) -> str:
@@ -165,6 +248,15 @@ def _render_salt(config: MkDocsConfig) -> str:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
+    state.writing = True
+    if state.incremental:
+        # Few pages, written as they come; the search index is refreshed after the build (cchc.site.preview).
+        state.late.write()
+        return
+    if state.preview is not None and _serve["dirty"]:
+        # A full build of a preview: MkDocs keeps the folder under --dirty, and a page or file
+        # that is no longer made must not stay behind.
+        _empty(Path(config.site_dir))
     # Started before the pages, so Pagefind indexes each one as it is written.
     try:
         state.index = LiveIndex(Path(config.site_dir))
@@ -172,11 +264,22 @@ def on_pre_build(config: MkDocsConfig) -> None:
         raise PluginError(str(error)) from None
 
 
+def _empty(folder: Path) -> None:
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     # The core's pages and files join the site as virtual files: content/ is outside docs/.
+    # A preview build compares them with what its site folder holds and marks what is unchanged.
     content = state.content
-    generated = [
-        File.generated(
+    state.files = files
+    kind = internals.PreviewFile if state.fast else File
+    pages = [
+        kind.generated(
             config, spec.src_uri,
             # A leading blank line stops MkDocs reading the body's first lines
             # as front matter or MultiMarkdown meta ("Hotline: ...").
@@ -185,22 +288,43 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
         for spec in state.specs.values()
     ]
+    data = (plan_files(content, state.last_changed.dates, state.preview.plans, state.preview.versions.token)
+            if state.preview else plan_files(content, state.last_changed.dates))
+    delta = None
+    if state.preview is not None:
+        names = state.preview.dest_names  # where each page is written: the same for a src_uri in every build
+        dests = {file.src_uri: names.get(file.src_uri) or names.setdefault(file.src_uri, file.dest_uri)
+                 for file in pages}
+        delta = state.delta = state.preview.update(state.specs.values(), dests, state.cards,
+                                                   content.news.thumbnails, content.assets, data)
+    if state.incremental:
+        for file in pages:
+            file.modified = file.src_uri in delta.pages
     if state.fast:
         # MkDocs keeps a page already attached to its file; pages in the nav get theirs from it.
-        for file in generated:
+        build_date = get_build_date()
+        for file in pages:
             if not file.inclusion.is_in_nav():
-                internals.GeneratedPage(file, config, state.reused)
-    generated += [
-        File.generated(config, asset.src_uri, abs_src_path=str(asset.abs_path), inclusion=InclusionLevel.NOT_IN_NAV)
-        for asset in content.assets
-    ]
-    generated += [
-        File.generated(config, uri, content=data, inclusion=InclusionLevel.NOT_IN_NAV)
-        for uri, data in plan_files(content, state.last_changed.dates).items()
-    ]
-    generated += _images(config)
+                if file.modified is False:
+                    internals.ResidentPage(file, config, state.reused, build_date)
+                else:
+                    internals.GeneratedPage(file, config, state.reused)
+    generated = pages
+    for asset in content.assets:
+        file = kind.generated(config, asset.src_uri, abs_src_path=str(asset.abs_path),
+                              inclusion=InclusionLevel.NOT_IN_NAV)
+        if state.incremental:
+            file.modified = asset.src_uri in delta.assets
+        generated.append(file)
+    for uri, data_file in data.items():
+        file = kind.generated(config, uri, content=data_file, inclusion=InclusionLevel.NOT_IN_NAV)
+        if state.incremental:
+            file.modified = uri in delta.files
+        generated.append(file)
+    generated += _images(config, delta if state.incremental else None)
+    taken = files.src_uris  # read directly: get_file_from_path normalises its argument, 30 µs a call
     for file in generated:
-        if files.get_file_from_path(file.src_uri) is not None:
+        if file.src_uri in taken:
             raise PluginError(f"{file.src_uri}: hai tệp cùng được xuất bản ở đường dẫn này "
                               "(một trang trong docs/ hoặc một tệp tên *.nho.jpg trong content/); "
                               "đổi tên một trong hai")
@@ -208,10 +332,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def _thumbnails(content: Content, cache: Path) -> dict[str, Path]:
-    """Every listing thumbnail; a photo whose header reads but whose data is cut off fails here, by name."""
+def _thumbnails(content: Content, cache: Path, only: set[str] | None) -> dict[str, Path]:
+    """Every listing thumbnail (``only`` these); a photo whose header reads but whose data is cut off fails here."""
     made, problems = {}, []
     for thumb in content.news.thumbnails:
+        if only is not None and thumb.src_uri not in only:
+            continue
         try:
             made[thumb.src_uri] = render_thumbnail(thumb.source, cache)
         except ImageProblem as problem:
@@ -221,18 +347,24 @@ def _thumbnails(content: Content, cache: Path) -> dict[str, Path]:
     return made
 
 
-def _images(config: MkDocsConfig) -> list[File]:
-    """Share cards and thumbnails, drawn into .cache/ if they are not there yet."""
+def _images(config: MkDocsConfig, delta: Delta | None) -> list[File]:
+    """Share cards and thumbnails, drawn into .cache/ if they are not there yet.
+
+    ``delta``: a preview build's, which places only the cards whose text changed and the thumbnails whose
+    photo did (computing every card's name is a second at 6,000 cards), whatever their files' mtimes say.
+    """
     content = state.content
     cache = content.settings.cache_dir
-    made = render_all(state.cards, cache / "cards")
-    made |= _thumbnails(content, cache / "thumbs")
+    cards = state.cards if delta is None else {url: card for url, card in state.cards.items() if url in delta.cards}
+    made = render_all(cards, cache / "cards")
+    made |= _thumbnails(content, cache / "thumbs", None if delta is None else delta.thumbnails)
     files = []
     for uri, path in made.items():
         file = (internals.CachedFile if state.fast else File).generated(
             config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
         if state.fast:
             file.place = state.late.file  # linked from .cache/, after the pages that make its folder
+            file.modified = True if delta is not None else None
         files.append(file)
     return files
 
@@ -240,6 +372,26 @@ def _images(config: MkDocsConfig) -> list[File]:
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     # The frame's parts are shared by pages outside the nav; the nav says which those are.
     state.nav = nav
+    if state.preview is not None:
+        # A preview build reads only the pages it writes; the sitemap lists them all, with their dates
+        # (set here for the others), and is written again only if one of those changed.
+        build_date, dates, docs = get_build_date(), [], []
+        for file in files.documentation_pages():
+            date = state.last_changed.w3c(file.src_uri)
+            dates.append((file.src_uri, date))
+            if not isinstance(file, internals.PreviewFile):
+                docs.append(file)
+            elif state.incremental and file.page is not None and not file.is_modified():
+                file.page.update_date = date or build_date
+        sitemap = state.preview.sitemap_changed((build_date, tuple(dates)))
+        if state.incremental:
+            if not sitemap:
+                internals.skip_sitemap(config)
+            # Pages of docs/: the home page lists the latest content, so it is rendered at every build;
+            # the others when the sitemap is, which needs what their front matter says (robots: noindex).
+            for file in docs:
+                if sitemap or file.src_uri == layout.index_source(layout.HOME):
+                    internals.always_modified(file)
     return nav
 
 
@@ -293,7 +445,29 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     env.globals["frame"] = Frame(state.nav, config, shared=state.fast)
     # overrides/partials/nav.html wraps Material's own, which it reaches under this prefix.
     env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(MATERIAL_TEMPLATES)})])
+    if state.preview is not None:
+        # MkDocs makes a new environment for every build, which compiled every template again
+        # (0.3 s of each preview build); Jinja checks a kept template against its source.
+        env.bytecode_cache = _COMPILED
     return env
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates, kept in memory between the builds of one `mkdocs serve`."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # dropped by Jinja if the template's source changed
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
 
 
 def _escaped_url(mkdocs_url):
@@ -329,13 +503,18 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    # Every page gets its content security policy and goes to Pagefind as it is written.
+    # Every page gets its content security policy and goes to Pagefind as it is written
+    # (a preview also keeps what Pagefind got, to index again after a build that writes a few pages).
     output = _policy(output)
+    document = index_document(output)
+    if state.preview is not None:
+        state.preview.search.put(page.file.dest_uri, document)
     try:
-        state.index.add(page.file.dest_uri, output)
+        if state.index is not None:
+            state.index.add_document(page.file.dest_uri, document)
     except SearchIndexError as error:
         raise PluginError(str(error)) from None
-    if page.file.src_uri == state.last_searchable:
+    if page.file.src_uri == state.last_searchable and state.index is not None:
         state.index.close_input()  # Pagefind writes the index while the listings render
         state.late.write()
     if not state.fast:
@@ -353,15 +532,30 @@ def on_post_build(config: MkDocsConfig) -> None:
     # The search index and /admin/ need every page written first.
     _stop_listening()
     content = state.content
+    site_dir = Path(config.site_dir)
     try:
-        state.index.close_input()  # done at the last searchable page, unless the site has none
+        if state.index is not None:
+            state.index.close_input()  # done at the last searchable page, unless the site has none
         state.late.finish()
         index, state.index = state.index, None
-        index.finish()
-        write_admin(Path(config.site_dir), cms_config(content.settings, content.news.categories, content.tthc.fields),
-                    state.site_name)
+        if index is not None:
+            index.finish()
+            if state.preview is not None:
+                state.preview.search.indexed()
+        admin = cms_config(content.settings, content.news.categories, content.tthc.fields)
+        if state.preview is None or state.preview.admin_changed((admin, state.site_name)):
+            write_admin(site_dir, admin, state.site_name)
     except (SearchIndexError, AdminError, OSError) as error:
         raise PluginError(str(error)) from None
+    if state.preview is not None:
+        names = state.preview.dest_names
+        state.preview.finished(site_dir, lambda: [names.get(file.src_uri) or file.dest_uri
+                                                  for file in state.files.documentation_pages()], state.delta)
+        if state.content_errors:  # the first build, made without the content: its pages show the errors
+            state.preview.failed(state.content_errors, written=False)
+            preview_server.write_error_page(state.preview, site_dir, state.site_name)
+        else:
+            _log.info(f"Bản xem thử: {state.delta.summary()}.")
 
 
 def on_build_error(error: Exception) -> None:
@@ -371,17 +565,28 @@ def on_build_error(error: Exception) -> None:
     if state.index is not None:
         state.index.abort()
         state.index = None
+    if state.preview is not None:
+        # Shown instead of every page until a build succeeds (preview_server); after a failure that
+        # may have written some pages, the next build writes them all.
+        state.preview.failed(state.content_errors or [*state.warnings.messages, str(error)], written=state.writing)
 
 
 def _stop_listening() -> None:
+    if state.incremental:
+        preview_server.collector.later()
     logging.getLogger("mkdocs").removeHandler(state.warnings)
     for handler in logging.getLogger("mkdocs").handlers:
         handler.removeFilter(state.names)
+    state.dirty_notice.detach()
     state.quiet.detach()
 
 
 def on_serve(server, config: MkDocsConfig, builder):
-    # content/ lives outside docs/, so MkDocs does not watch it by itself.
-    # (Changes to cchc/ or schemas/ need a restart: Python keeps them loaded.)
-    server.watch(str(state.content.settings.content_dir))
+    # MkDocs watches docs/ and mkdocs.yml; content/ lives outside docs/, and templates, hooks, code and
+    # schemas change the site too (the preview rebuilds all, or restarts, for them: cchc.site.preview).
+    # Its reload script, and an error page instead of a hang, come from preview_server.
+    root = Path(config.config_file_path).resolve().parent
+    watch = [root / layout.CONTENT, *[Path(d) for d in [config.theme.custom_dir] if d], Path(__file__).parent,
+             Path(cchc.__file__).parent, layout.SCHEMA_DIR]
+    preview_server.install(server, _session(root, config), Path(config.site_dir), lambda: state.site_name, watch)
     return server

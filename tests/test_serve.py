@@ -1,30 +1,14 @@
 """`make serve` previews drafts and rebuilds when a file under content/ changes."""
 
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 from conftest import run_env
+from serving import fetch, free_port
 
 pytestmark = pytest.mark.build
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
 
 
 def wait_for(url: str, text: str, limit: float = 90) -> str:

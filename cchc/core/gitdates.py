@@ -68,3 +68,26 @@ def _git(root: Path, *args: str) -> str:
     result = subprocess.run(["git", "-C", str(root), "-c", "core.quotepath=off", *args],
                             capture_output=True, check=True, timeout=300)
     return result.stdout.decode("utf-8", "surrogateescape")
+
+
+def git_state(root: Path) -> tuple:
+    """A cheap stamp of the repository holding ``root``: it changes with every commit, checkout or reset.
+
+    A preview (cchc.site.preview) reads history again only when this changes, not at every save.
+    """
+    for folder in (root, *root.parents):
+        git = folder / ".git"
+        if git.is_file():  # a worktree or submodule: "gitdir: <its own folder in the main repository>"
+            text = git.read_text(encoding="utf-8", errors="replace").strip()
+            git = (folder / text.removeprefix("gitdir:").strip()) if text.startswith("gitdir:") else git
+        if git.exists():
+            return tuple(_stat(git / name) for name in ("HEAD", "index", "packed-refs", "logs/HEAD"))
+    return ()
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        result = path.stat()
+    except OSError:
+        return None
+    return result.st_mtime_ns, result.st_size

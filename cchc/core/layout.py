@@ -11,6 +11,7 @@ relative to the site root and end in "/" for pages (``use_directory_urls``).
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 # This checkout: what the code ships beside it (schemas, npm packages).
@@ -108,8 +109,10 @@ class HasPage:
 
     url: str
 
-    @property
+    @cached_property
     def src_uri(self) -> str:
+        # Kept: a record's URL never changes (a changed post is a new object), and listings, the sitemap
+        # and a preview's comparisons ask for it tens of thousands of times a build.
         return leaf_source(self.url)
 
 

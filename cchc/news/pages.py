@@ -20,8 +20,15 @@ NEWS_CRUMB = ("Tin tức", layout.NEWS)
 QA_DESCRIPTION = "Giải đáp những câu hỏi thường gặp về thủ tục hành chính và dịch vụ công trực tuyến."
 
 
-def plan(news: News, settings: Settings) -> list[PageSpec]:
-    specs = [_post_page(news, index, settings) for index in range(len(news.posts))]
+def plan(news: News, settings: Settings, memo: dict | None = None) -> list[PageSpec]:
+    """Every news page. ``memo`` (a preview's, kept between its builds for one ``settings``): a post's
+    page is planned again only when the post, its neighbours or its related posts are other objects
+    than last time (the loader hands back the same object for an unchanged file)."""
+    if memo is None:
+        specs = [_post_page(news, index, settings) for index in range(len(news.posts))]
+    else:
+        kept, memo[_POST_PAGES] = memo.get(_POST_PAGES, {}), {}
+        specs = [_kept_post_page(news, index, settings, kept, memo[_POST_PAGES]) for index in range(len(news.posts))]
     specs += _listing(
         settings, layout.NEWS, "Tin tức", news.posts, settings.per_page, kind="news",
         description=f"Tin hoạt động cải cách hành chính của {settings.department.name}.",
@@ -38,6 +45,22 @@ def plan(news: News, settings: Settings) -> list[PageSpec]:
         )
     specs.append(_qa_page(news, settings))
     return specs
+
+
+_POST_PAGES = "post pages"  # memo: src_uri → (what the page is made of, its PageSpec)
+
+
+def _kept_post_page(news: News, index: int, settings: Settings, kept: dict, now: dict) -> PageSpec:
+    posts, post = news.posts, news.posts[index]
+    inputs = (post, posts[index - 1] if index > 0 else None, posts[index + 1] if index + 1 < len(posts) else None,
+              *_related(post, news.by_category[post.category.slug]))
+    before = kept.get(post.src_uri)
+    if before is not None and len(before[0]) == len(inputs) and all(a is b for a, b in zip(before[0], inputs, strict=True)):
+        spec = before[1]
+    else:
+        spec = _post_page(news, index, settings)
+    now[post.src_uri] = (inputs, spec)
+    return spec
 
 
 def _post_page(news: News, index: int, settings: Settings) -> PageSpec:

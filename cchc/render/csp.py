@@ -79,24 +79,44 @@ def add_policy(html: str, frame_hosts: frozenset[str] = frozenset(),
     return html[: match.end()] + "\n    " + meta + html[match.end():]
 
 
-def admin_policy(connect: Iterable[str]) -> str:
-    """The policy of /admin/ (cchc.editor.admin): Decap CMS from 'self', talking only to ``connect``.
+_SCRIPT_SRC = re.compile(r'(<meta http-equiv="Content-Security-Policy" content="[^"]*?\bscript-src )')
 
-    ``connect`` holds the origins Decap calls besides 'self': GitHub's API, the OAuth relay and the
-    local backend of `make edit`. Decap compiles its configuration schema with Ajv, which builds
-    functions from strings, hence 'unsafe-eval' (no inline script: the page has none); its styles
-    are injected at run time (emotion), hence 'unsafe-inline' for styles only. Images: the site's,
-    Decap's own data: and blob: previews, and the signed-in editor's GitHub avatar.
+
+def allow_script(html: str, script: str) -> str:
+    """The page, its policy allowing one more inline script (``script``: the element's text) by its hash.
+
+    For the live preview only: `mkdocs serve` adds its reload script to each page as it serves it, with
+    numbers of that request in it, so no build can know its hash. Allowing that one script keeps every
+    other rule of the published page in the preview (not 'unsafe-inline', which would hide a page whose
+    own inline script the published policy blocks).
+    """
+    token = _hash.__wrapped__(script)  # not cached: every request's script differs
+    return _SCRIPT_SRC.sub(lambda match: match.group(1) + token + " ", html, count=1)
+
+
+def admin_policy(connect: Iterable[str], images: Iterable[str] = ()) -> str:
+    """The policy of /admin/ (cchc.editor.admin): Sveltia CMS from 'self', talking only to ``connect``.
+
+    ``connect`` holds the origins the editor calls besides 'self' (config.yml, its own files): the
+    backend's API (GitHub, GitLab or Gitea), the PKCE token host, and the local backend of
+    `make edit`. ``images``: where the signed-in editor's avatar comes from.
+    Scripts: only files of the site, no 'unsafe-eval' (Sveltia builds no function from text) and no
+    inline script (the page has none); 'wasm-unsafe-eval' because it decodes HEIC photos and
+    encodes WebP with WebAssembly, compiled from files of the site. Styles: Svelte injects each
+    component's <style> and sets style attributes, hence 'unsafe-inline' for styles only.
+    Images: data: and blob: are its own icons, the app icon it draws from the logo, and previews of
+    files read from the repository. Frames: blob: only, the preview of a PDF from the repository.
+    Workers: the HEIC decoder, a file of the site.
     """
     return "; ".join([
         "default-src 'self'",
-        "script-src 'self' 'unsafe-eval'",
+        "script-src 'self' 'wasm-unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob: https://avatars.githubusercontent.com",
-        "font-src 'self' data:",
-        "connect-src " + " ".join(["'self'", *sorted(set(connect))]),
-        "worker-src 'self' blob:",
-        "frame-src 'none'",
+        "img-src " + " ".join(["'self'", "data:", "blob:", *sorted(set(images))]),
+        "font-src 'self'",
+        "connect-src " + " ".join(["'self'", "data:", *sorted(set(connect))]),
+        "worker-src 'self'",
+        "frame-src blob:",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'none'",

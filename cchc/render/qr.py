@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import segno
@@ -11,11 +12,13 @@ from cchc.core.diskcache import cached, key
 _VERSION = "qr-v1"  # change when the drawing options below change
 
 
+@lru_cache(maxsize=20_000)
 def qr_svg(url: str, cache_dir: Path) -> str:
     """Inline SVG (about 2 KB) linking a printed sheet back to the live page.
 
     Cached by URL: segno is pure Python (≈13 ms a code), a thousand procedures would
-    spend most of a build drawing the same codes again.
+    spend most of a build drawing the same codes again; and kept in memory, so a preview
+    that plans its procedure pages again reads no file.
     """
     path = cached(cache_dir / f"{key(_VERSION, segno.__version__, url)}.svg", lambda: _draw(url))
     return path.read_text(encoding="utf-8")

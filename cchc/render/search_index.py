@@ -140,6 +140,11 @@ def _variants(text: str) -> str:
     return " ".join(dict.fromkeys(w.lower().replace("đ", "d") for w in words))  # Pagefind lowercases anyway
 
 
+def line(path: str, document: str) -> bytes:
+    """One page as pagefind_feed.mjs reads it."""
+    return (json.dumps({"path": path, "html": document}, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 class LiveIndex:
     """Pagefind, fed each page as MkDocs writes it, so indexing runs on the second core.
 
@@ -150,13 +155,15 @@ class LiveIndex:
     CLI, Pagefind skipped them too.
     """
 
-    def __init__(self, site_dir: Path):
+    def __init__(self, site_dir: Path, background: bool = False):
+        """``background``: at low priority (a preview's index, written while the editor works)."""
         if not PAGEFIND_API.exists() or shutil.which("node") is None:
             raise SearchIndexError("thiếu Pagefind để tạo chỉ mục tìm kiếm; hãy chạy `make build` "
                                    "(lệnh này tự cài Pagefind từ npm)")
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish() or abort()
+        nice = ["nice", "-n", "10"] if background and shutil.which("nice") else []
         self._process = subprocess.Popen(
-            ["node", str(FEED), str(site_dir / "pagefind")],
+            [*nice, "node", str(FEED), str(site_dir / "pagefind")],
             stdin=subprocess.PIPE, stdout=self._log, stderr=self._log,
         )
         self._broken = False
@@ -178,9 +185,14 @@ class LiveIndex:
         if self._closed:
             raise SearchIndexError(f"{path}: trang có vùng tìm kiếm (data-pagefind-body) được dựng sau khi chỉ "
                                    "mục đã đóng; trang này cần được đánh dấu searchable trong cchc")
-        line = json.dumps({"path": path, "html": document}, ensure_ascii=False) + "\n"
+        self.feed(line(path, document))
+
+    def feed(self, lines: bytes) -> None:
+        """Documents already written as ``line`` gives them (a preview keeps them so, to index again)."""
+        if self._broken:
+            return
         try:
-            self._process.stdin.write(line.encode("utf-8"))
+            self._process.stdin.write(lines)
         except (BrokenPipeError, OSError):
             self._broken = True  # Pagefind stopped; finish() reports why
 
@@ -205,6 +217,11 @@ class LiveIndex:
         self._log.close()
         if code != 0:
             raise SearchIndexError(f"Pagefind không tạo được chỉ mục: {output or f'mã thoát {code}'}")
+
+    def kill(self) -> None:
+        """Stop Pagefind from another thread; the one feeding it then sees finish() fail, and cleans up."""
+        with contextlib.suppress(OSError):
+            self._process.kill()
 
     def abort(self) -> None:
         """The build failed: stop Pagefind without writing anything."""

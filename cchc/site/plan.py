@@ -7,6 +7,7 @@ them over. Searchable pages come first (see PageSpec.searchable).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cchc.core import gitdates, layout
@@ -24,17 +25,50 @@ from cchc.tthc import pages as tthc_pages
 HOME_CHANGES = 5  # procedure changes listed on the home page
 
 
-def plan_pages(content: Content) -> list[PageSpec]:
+def plan_pages(content: Content, memo: dict | None = None, record_key: Callable[[Any], Any] | None = None
+               ) -> list[PageSpec]:
+    """Every page the content makes. ``memo``: kept by a preview between its builds (cchc.site.preview),
+    so what did not change is not planned again: an unchanged catalogue or news (the loader hands back the
+    same object) keeps its pages, as do posts whose neighbours are unchanged (cchc.news.pages), and with
+    ``record_key`` (a procedure's version) a procedure page's costly parts (cchc.tthc.pages)."""
     settings = content.settings
-    specs = [*news_pages.plan(content.news, settings), *tthc_pages.plan(content.tthc, settings),
-             *changelog.plan(content.tthc, settings), search.plan(content)]
+    if memo is not None and memo.get(_SETTINGS) != settings:
+        memo.clear()
+        memo[_SETTINGS] = settings
+    kept = memo.get(_TTHC_PAGES) if memo is not None else None
+    if kept is not None and kept[0] is content.tthc:
+        tthc = kept[1]
+    else:
+        parts = None
+        if memo is not None and record_key is not None:
+            parts = (record_key, memo.get(_PAGE_PARTS, {}), {})
+            memo[_PAGE_PARTS] = parts[2]
+        tthc = [*tthc_pages.plan(content.tthc, settings, parts), *changelog.plan(content.tthc, settings)]
+        if memo is not None:
+            memo[_TTHC_PAGES] = (content.tthc, tthc)
+    kept = memo.get(_NEWS_PAGES) if memo is not None else None
+    if kept is not None and kept[0] is content.news:
+        news = kept[1]
+    else:
+        news = news_pages.plan(content.news, settings, memo)
+        if memo is not None:
+            memo[_NEWS_PAGES] = (content.news, news)
+    specs = [*news, *tthc, search.plan(content)]
     return sorted(specs, key=lambda spec: not spec.searchable)  # stable
 
 
-def plan_files(content: Content, dates: gitdates.FileDates | None = None) -> dict[str, bytes]:
+_SETTINGS, _NEWS_PAGES, _TTHC_PAGES = "settings", "news pages", "tthc pages"
+_TTHC_FILES, _RECORD_PARTS, _PAGE_PARTS = "tthc files", "record parts", "page parts"
+
+
+def plan_files(content: Content, dates: gitdates.FileDates | None = None, memo: dict | None = None,
+               record_key: Callable[[Any], Any] | None = None) -> dict[str, bytes]:
     """Generated files that are not pages: src_uri → bytes (open data, feeds).
 
-    ``dates``: the build's one reading of git history (the sitemap's), if it has one.
+    ``dates``: the build's one reading of git history (the sitemap's), if it has one. ``memo``: as for
+    plan_pages; the open data and the changelog's feeds are made again only for another catalogue, and
+    then, with ``record_key`` (a procedure's version, cchc.site.preview), the open data only for the
+    records whose key is new.
     """
     settings = content.settings
     now = build_now()  # what travels is never dated after the build
@@ -42,8 +76,24 @@ def plan_files(content: Content, dates: gitdates.FileDates | None = None) -> dic
     if dates is None:
         dates = (gitdates.read(settings.root, (f"{layout.CONTENT}/{layout.DECISIONS_DIR}",))
                  if content.tthc.decisions else gitdates.FileDates())
-    return {**export.data_files(content.tthc, settings),
-            **changelog.feeds(content.tthc, settings, dates, now),
+    if memo is not None and memo.get(_SETTINGS) != settings:
+        memo.clear()
+        memo[_SETTINGS] = settings
+    kept = memo.get(_TTHC_FILES) if memo is not None else None
+    # ``now`` only caps dates in the future, and a decision signed after the build is an error: with the
+    # same catalogue and the same git history, the same bytes.
+    if kept is not None and kept[0] is content.tthc and kept[1] is dates:
+        tthc = kept[2]
+    else:
+        parts = None
+        if memo is not None and record_key is not None:
+            parts = (record_key, memo.get(_RECORD_PARTS, {}), {})
+            memo[_RECORD_PARTS] = parts[2]
+        tthc = {**export.data_files(content.tthc, settings, parts),
+                **changelog.feeds(content.tthc, settings, dates, now, parts)}
+        if memo is not None:
+            memo[_TTHC_FILES] = (content.tthc, dates, tthc)
+    return {**tthc,
             **feeds.files(content.news, settings, now),
             schedule.FILE: _schedule(content),
             layout.ROBOTS: sitemap.robots_txt(settings)}

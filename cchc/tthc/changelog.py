@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -107,19 +108,24 @@ def _decision_page(decision: Decision, settings: Settings) -> PageSpec:
     )
 
 
-def feeds(catalogue: Catalogue, settings: Settings, dates: FileDates, now: datetime) -> dict[str, bytes]:
-    """src_uri → bytes: the Atom feed of every change, and one per field (a pharmacy follows only its own)."""
+def feeds(catalogue: Catalogue, settings: Settings, dates: FileDates, now: datetime,
+          parts: tuple[Callable[[Any], Any], dict, dict] | None = None) -> dict[str, bytes]:
+    """src_uri → bytes: the Atom feed of every change, and one per field (a pharmacy follows only its own).
+
+    ``parts``: (key, before, now) of a preview (cchc.tthc.export.data_files): a feed whose entries all have
+    the same keys (versions) and dates as in the last build is not written again.
+    """
     published = publication_times(catalogue.decisions, dates, now)
     department = settings.department.name
     out = {layout.CHANGELOG_FEED: _atom(
-        catalogue.changes, published, settings, feed_id=settings.site + layout.CHANGELOG,
+        catalogue.changes, published, settings, parts, feed_id=settings.site + layout.CHANGELOG,
         title=f"{TITLE} – {department}", page_url=layout.CHANGELOG, feed_url=layout.CHANGELOG_FEED,
         subtitle="Thủ tục mới ban hành, sửa đổi, bổ sung, thay thế, bãi bỏ theo quyết định công bố.")}
     for field in catalogue.fields:
         changes = [c for c in catalogue.changes
                    if c.procedure.field.slug == field.slug or any(p.field.slug == field.slug for p in c.replaces)]
         url = layout.FIELD_FEED_URL.format(slug=field.slug)
-        out[url] = _atom(changes, published, settings, feed_id=settings.site + url,
+        out[url] = _atom(changes, published, settings, parts, feed_id=settings.site + url,
                          title=f"{field_feed_title(field)} – {department}", page_url=field.url, feed_url=url,
                          subtitle=f"Thủ tục {field_phrase(field)} mới ban hành, sửa đổi, bổ sung, thay thế, "
                                   "bãi bỏ theo quyết định công bố.")
@@ -142,12 +148,26 @@ def publication_times(decisions: list[Decision], dates: FileDates, now: datetime
     return out
 
 
-def _atom(changes: list[Change], published: dict[Decision, datetime], settings: Settings, *, feed_id: str,
-          title: str, subtitle: str, page_url: str, feed_url: str) -> bytes:
+def _atom(changes: list[Change], published: dict[Decision, datetime], settings: Settings,
+          parts: tuple[Callable[[Any], Any], dict, dict] | None, *, feed_id: str, title: str, subtitle: str,
+          page_url: str, feed_url: str) -> bytes:
     """Atom of ``changes``, most recently published first; the same entries whichever feed holds them."""
-    site = settings.site
     # Ties (one decision's changes, or decisions published together) keep the changelog's own order.
     newest = sorted(changes, key=lambda c: -published[c.decision].timestamp())[:FEED_ENTRIES]
+    if parts is None:
+        return _write_atom(newest, published, settings, feed_id, title, subtitle, page_url, feed_url)
+    key, before, now = parts
+    name = ("atom", feed_id, title, subtitle, page_url, feed_url,
+            tuple((key(c), key(c.decision), published[c.decision]) for c in newest))
+    text = before.get(name)
+    now[name] = text = text if text is not None else _write_atom(newest, published, settings, feed_id, title,
+                                                                  subtitle, page_url, feed_url)
+    return text
+
+
+def _write_atom(newest: list[Change], published: dict[Decision, datetime], settings: Settings, feed_id: str,
+                title: str, subtitle: str, page_url: str, feed_url: str) -> bytes:
+    site = settings.site
     feed = FeedGenerator()
     feed.id(feed_id)
     feed.title(title)

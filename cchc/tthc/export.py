@@ -126,16 +126,40 @@ def _record(p: Procedure, site: str, portals: Portals) -> dict[str, Any]:
     return record
 
 
-def procedures_json(catalogue: Catalogue, settings: Settings) -> bytes:
+def procedures_json(catalogue: Catalogue, settings: Settings, parts: Parts | None = None) -> bytes:
     department = settings.department
     document = {
         "format_version": FORMAT_VERSION,
         "department": {"name": department.name, "province": department.province,
                        "province_code": department.province_code},
         "count": len(catalogue.procedures),
-        "procedures": [_record(p, settings.site, settings.portals) for p in catalogue.procedures],
+        "procedures": [_RECORDS] if catalogue.procedures else [],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    # Each record as json.dumps writes it at this depth (indent=1, inside "procedures": [ … ]): its own
+    # lines, indented two more spaces. Strings in JSON hold no line break, so this is exact; written
+    # record by record, a preview writes again only the records that changed (``parts``).
+    records = (_part(parts, "json", p, lambda p=p: json.dumps(_record(p, settings.site, settings.portals),
+                                                              ensure_ascii=False, indent=1).replace("\n", "\n  "))
+               for p in catalogue.procedures)
+    return (text.replace(json.dumps(_RECORDS), ",\n  ".join(records), 1) + "\n").encode("utf-8")
+
+
+_RECORDS = "\x00procedures\x00"  # where the records go: json.dumps writes it as "\u0000procedures\u0000"
+
+# What a preview keeps of the open data between builds (cchc.site.preview): the key of a procedure
+# (its version), and (kind, key) → its part of a file, as of the last build and for this one.
+Parts = tuple[Callable[[Procedure], Any], dict, dict]
+
+
+def _part(parts: Parts | None, kind: str, procedure: Procedure, make: Callable[[], str]) -> str:
+    if parts is None:
+        return make()
+    key, before, now = parts
+    name = (kind, key(procedure))
+    text = before.get(name)
+    now[name] = text = text if text is not None else make()
+    return text
 
 
 @dataclass(frozen=True)
@@ -259,21 +283,22 @@ def _spreadsheet_text(value: str, code: bool = False) -> str:
 
 def _csv(header: list[str], rows) -> bytes:
     """UTF-8 with BOM and CRLF: Excel on Windows then shows Vietnamese correctly."""
+    return ("\ufeff" + _csv_text([header]) + "".join(rows)).encode("utf-8")
+
+
+def _csv_text(rows) -> str:
+    """Rows as CSV text; a file is the concatenation of its rows' texts (the writer keeps no state)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
 
 
-def procedures_csv(catalogue: Catalogue, settings: Settings) -> bytes:
+def procedures_csv(catalogue: Catalogue, settings: Settings, parts: Parts | None = None) -> bytes:
     """tthc.csv: one row per procedure; a multi-value cell holds one value a line, each on one line."""
     header = [heading or BY_KEY[key].label for key, heading in CSV_COLUMNS] + [URL_COLUMN]
-    return _csv(header, (
+    return _csv(header, (_part(parts, "csv", p, lambda p=p: _csv_text([
         [_spreadsheet_text(_cell(p, key), code=key == "code") for key, _ in CSV_COLUMNS]
-        + [_spreadsheet_text(settings.site + p.url)]
-        for p in catalogue.procedures
-    ))
+        + [_spreadsheet_text(settings.site + p.url)]])) for p in catalogue.procedures))
 
 
 DETAIL_COLUMNS = ["Phần", "Cách thức", "Trường hợp", "Nội dung", "Số", "Đơn vị", "Loại phí", "Số tiền"]
@@ -291,18 +316,24 @@ def _detail_rows(p: Procedure, site: str):
                    _spreadsheet_text(v.fee_kind), "" if v.amount is None else v.amount, url]
 
 
-def procedures_detail_csv(catalogue: Catalogue, settings: Settings) -> bytes:
+def procedures_detail_csv(catalogue: Catalogue, settings: Settings, parts: Parts | None = None) -> bytes:
     """tthc-chi-tiet.csv: one row per value of every multi-value column, its text exactly as the page's.
 
     Nothing to split: a value's own line breaks stay in its cell. Every procedure has a row for
     each part, "Không có thông tin" or "Không" where that is what the page says.
     """
     header = [BY_KEY["code"].label, BY_KEY["name"].label, *DETAIL_COLUMNS, URL_COLUMN]
-    return _csv(header, (row for p in catalogue.procedures for row in _detail_rows(p, settings.site)))
+    return _csv(header, (_part(parts, "detail", p, lambda p=p: _csv_text(_detail_rows(p, settings.site)))
+                         for p in catalogue.procedures))
 
 
-def data_files(catalogue: Catalogue, settings: Settings) -> dict[str, bytes]:
-    """src_uri → bytes of the open data files."""
-    return {layout.OPEN_DATA_JSON: procedures_json(catalogue, settings),
-            layout.OPEN_DATA_CSV: procedures_csv(catalogue, settings),
-            layout.OPEN_DATA_CSV_DETAIL: procedures_detail_csv(catalogue, settings)}
+def data_files(catalogue: Catalogue, settings: Settings, parts: Parts | None = None) -> dict[str, bytes]:
+    """src_uri → bytes of the open data files.
+
+    ``parts``: (key, before, now) of a preview: ``key(procedure)`` changes whenever what the files say of
+    it may (cchc.site.preview.Versions); each procedure's part is taken from ``before`` under its key if
+    there, and put into ``now`` for the next build.
+    """
+    return {layout.OPEN_DATA_JSON: procedures_json(catalogue, settings, parts),
+            layout.OPEN_DATA_CSV: procedures_csv(catalogue, settings, parts),
+            layout.OPEN_DATA_CSV_DETAIL: procedures_detail_csv(catalogue, settings, parts)}

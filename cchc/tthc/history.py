@@ -82,9 +82,10 @@ def _git(root: Path, *args: str) -> str:
     return result.stdout.decode("utf-8")
 
 
-def describe_amendments(procedures: list[Procedure], root: Path, field_names: dict[str, str]) -> None:
-    """Fill ``Change.parts`` of every amendment whose two versions are in git."""
-    history = GitHistory.read(root)
+def describe_amendments(procedures: list[Procedure], root: Path, field_names: dict[str, str],
+                        history: GitHistory | None = None) -> None:
+    """Fill ``Change.parts`` of every amendment whose two versions are in git (``history``: read already)."""
+    history = history if history is not None else GitHistory.read(root)
     if not history.usable:
         return
     for procedure in procedures:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -13,11 +14,13 @@ from cchc.core import layout, schema
 from cchc.core.dates import DateError, parse_datetime
 from cchc.core.errors import ContentError, ContentErrors, FileErrors, Report, display_path
 from cchc.core.files import Asset, walk
+from cchc.core.gitdates import git_state
+from cchc.core.memo import FileMemo
 from cchc.core.settings import Settings
 from cchc.core.terms import TermIndex, load_terms
 from cchc.core.text import make_slug, nfc, title_problem
 from cchc.tthc.decisions import DecisionLoader
-from cchc.tthc.history import describe_amendments
+from cchc.tthc.history import GitHistory, describe_amendments
 from cchc.tthc.model import (
     LEVELS,
     UNSTATED_FIELD,
@@ -43,8 +46,13 @@ CODE_LIKE = re.compile(r"[0-9]\.[0-9]{6}")
 PROVINCE_PART = re.compile(r"\.(H[0-9]{2})(?:\.[0-9]{2})?$")
 
 
-def load_catalogue(settings: Settings, now: datetime, report: Report) -> tuple[Catalogue, list[Asset]]:
-    """Fields, procedures and decisions; errors go to ``report``. A site without procedures has none."""
+def load_catalogue(settings: Settings, now: datetime, report: Report,
+                   memo: FileMemo | None = None) -> tuple[Catalogue, list[Asset]]:
+    """Fields, procedures and decisions; errors go to ``report``. A site without procedures has none.
+
+    ``memo`` (a preview's, cchc.core.memo): the whole catalogue of the last build again while no
+    file of it changed, and otherwise each unchanged record without reading it again.
+    """
     content_dir, root = settings.content_dir, settings.root
     if not ((content_dir / layout.TTHC_DIR).is_dir() or (content_dir / layout.FIELDS_FILE).is_file()):
         return Catalogue(), []
@@ -56,7 +64,16 @@ def load_catalogue(settings: Settings, now: datetime, report: Report) -> tuple[C
         raise ContentErrors([*report.errors, ContentError(
             display_path(content_dir / layout.FIELDS_FILE, root), None, "fields",
             f"“{UNSTATED_FIELD_SLUG}” là tên dành cho thủ tục chưa xác định lĩnh vực; hãy đặt slug khác")])
-    records = ProcedureLoader(content_dir, root, fields, settings.department.province_code, report)
+    if memo is not None:
+        changed, git = _changed(content_dir, memo), git_state(root)
+        kept = memo.kept.get(_CATALOGUE)
+        if (kept is not None and not changed and kept.settings == settings and kept.fields == tuple(fields)
+                and kept.git == git and not (kept.until is not None and now >= kept.until)):
+            report.errors.extend(kept.errors)
+            memo.keep("procedure")
+            return kept.catalogue, kept.assets
+    errors = len(report.errors)
+    records = ProcedureLoader(content_dir, root, fields, settings.department.province_code, report, memo)
     procedures, assets = records.load_all()
     if any(p.field is UNSTATED_FIELD for p in procedures):
         fields = TermIndex([*fields, UNSTATED_FIELD])
@@ -66,8 +83,48 @@ def load_catalogue(settings: Settings, now: datetime, report: Report) -> tuple[C
     catalogue = Catalogue(fields, procedures, decisions.load_all(procedures))
     records.resolve_related(procedures)
     if not report:
-        describe_amendments(catalogue.procedures, root, {f.slug: f.name for f in fields})
+        history = None
+        if memo is not None:  # git is asked once a commit, not once a save
+            asked = memo.kept.get(_HISTORY)
+            if asked is None or asked[0] != git:
+                asked = memo.kept[_HISTORY] = (git, GitHistory.read(root))
+            history = asked[1]
+        describe_amendments(catalogue.procedures, root, {f.slug: f.name for f in fields}, history)
+    if memo is not None:
+        # Kept until the next change takes effect: then statuses, and the pages that say them, change.
+        until = min((c.effective for c in catalogue.changes if c.effective and c.effective > now), default=None)
+        memo.kept[_CATALOGUE] = _Kept(settings, tuple(f for f in fields if f is not UNSTATED_FIELD), git, until,
+                                      report.errors[errors:], catalogue, assets)
     return catalogue, assets
+
+
+_CATALOGUE = "catalogue"  # FileMemo.kept: the last load, as a _Kept
+_HISTORY = "git history"  # FileMemo.kept: (git state, GitHistory) for amendments
+
+
+@dataclass
+class _Kept:
+    settings: Settings  # the province's code, the portals' addresses…
+    fields: tuple[Field, ...]  # as listed in content/linh-vuc.yml
+    git: tuple
+    until: datetime | None  # when the next change takes effect
+    errors: list[ContentError]
+    catalogue: Catalogue
+    assets: list[Asset]
+
+
+def _changed(content_dir: Path, memo: FileMemo) -> bool:
+    """Whether a file under content/tthc/ is new, gone or changed since the last load."""
+    if memo.changes is not None:  # the snapshot of content/ says
+        return any(path.startswith(f"{layout.TTHC_DIR}/") for path in memo.changes)
+    # Every file is asked, even after one is found changed: each one's stamp is brought up to date.
+    paths = [path for path, _ in walk(content_dir / layout.TTHC_DIR)]
+    changed = [memo.changed(path) for path in paths]
+    listed, memo.kept[_LISTED] = memo.kept.get(_LISTED), paths
+    return any(changed) or listed != paths
+
+
+_LISTED = "tthc files"  # FileMemo.kept: the files under content/tthc/ at the last load
 
 
 class ProcedureLoader:
@@ -79,9 +136,13 @@ class ProcedureLoader:
     part in the checks across records.
     """
 
-    def __init__(self, content_dir: Path, root: Path, fields: TermIndex[Field], province_code: str, report: Report):
+    def __init__(self, content_dir: Path, root: Path, fields: TermIndex[Field], province_code: str, report: Report,
+                 memo: FileMemo | None = None):
         self.content_dir, self.root, self.fields, self.province = content_dir, root, fields, province_code
         self.report = report
+        self.memo = memo
+        self._context = (tuple(fields), province_code)  # what loading a record reads besides its file
+        self._forms: list[tuple[str, bool]] | None = None  # form files a record named, and whether each is there
         self._files: dict[str, FileErrors] = {}  # source → its errors, for checks made later
         self.index: dict[str, list[Procedure]] = {}  # code, national code, URL slug or file name → records
         self.broken: set[str] = set()  # the same keys, of records that did not load
@@ -106,11 +167,36 @@ class ProcedureLoader:
             self._assets[name] = path
             assets.append(Asset(layout.published_uri(PurePosixPath(layout.TTHC_DIR, name)), path))
         for path in records:
-            procedure = self.load(path)
+            procedure = self.load(path) if self.memo is None else self._load(path)
             if procedure is not None:
                 procedures.append(procedure)
         self._check_set(procedures)
         return procedures, assets
+
+    def _load(self, path: Path) -> Procedure | None:
+        """``load`` through the memo: a file unchanged since the last build is not read again.
+
+        What loading it did besides returning the record (its errors, its identity for the checks across
+        records) is done again; the record comes as a copy, since decisions fill in its history.
+        """
+        kept = self.memo.get("procedure", path, self._context)
+        if kept is not None and all((name in self._assets) == there for name, there in kept[3]):
+            source = display_path(path, self.root)
+            errors = self._files[source] = self.report.file(source)
+            for error in kept[1]:
+                errors.add(error)
+            for identity in kept[2]:
+                self._identities.append(identity)
+                self.broken.update(identity[4])
+        else:
+            identities, self._forms = len(self._identities), []
+            procedure = self.load(path)
+            source = display_path(path, self.root)
+            kept = (procedure, list(self._files[source].errors) if source in self._files else [],
+                    self._identities[identities:], self._forms)
+            self._forms = None
+            self.memo.put("procedure", path, self._context, (), kept)
+        return _fresh(kept[0]) if kept[0] is not None else None
 
     @property
     def sound(self) -> bool:
@@ -210,6 +296,8 @@ class ProcedureLoader:
             errors.at(at, "tệp mẫu phải nằm trong thư mục content/tthc/ (ví dụ mau/don-de-nghi.docx)")
             return None
         name = target.relative_to(Path(nfc(str(folder)))).as_posix()
+        if self._forms is not None:
+            self._forms.append((name, name in self._assets))
         if name not in self._assets:
             errors.at(at, f"không tìm thấy tệp mẫu “{form}” (tìm ở content/{layout.TTHC_DIR}/{name})")
             return None
@@ -275,6 +363,12 @@ class ProcedureLoader:
         for procedure in procedures:
             procedure.related = [(key, next(iter(found)) if len(found := self.find(key)) == 1 else None)
                                  for key in procedure.related_keys]
+
+
+def _fresh(procedure: Procedure) -> Procedure:
+    """A copy of a record as loaded, before decisions and related records fill in what they derive."""
+    return replace(procedure, related=[], history=[], replaced_by=[], replaces=[], status="hieu_luc",
+                   retired_by=None, pending=None)
 
 
 def _well_formed_code(code: Any) -> bool:

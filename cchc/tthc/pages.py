@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,10 +139,14 @@ def _time_phrase(procedure: Procedure) -> str:
     return ": không có thông tin"
 
 
-def plan(catalogue: Catalogue, settings: Settings) -> list[PageSpec]:
+def plan(catalogue: Catalogue, settings: Settings,
+         parts: tuple[Callable[[Procedure], Any], dict, dict] | None = None) -> list[PageSpec]:
+    """Every procedure page and list. ``parts``: (key, before, now) of a preview (cchc.site.preview): what a
+    procedure's page says when shared, kept under its key (its version) between builds; the most costly
+    part of planning a thousand pages again after a save."""
     if not catalogue.procedures and not len(catalogue.fields):
         return []
-    specs = [_procedure_page(p, settings) for p in catalogue.procedures]
+    specs = [_procedure_page(p, settings, parts) for p in catalogue.procedures]
     for p in catalogue.procedures:
         specs += [PageSpec(src_uri=layout.leaf_source(layout.PROCEDURE_URL.format(slug=alias)), title=p.name,
                            template="tthc-redirect.html", context={"procedure": p})
@@ -165,15 +170,23 @@ def plan(catalogue: Catalogue, settings: Settings) -> list[PageSpec]:
     return specs
 
 
-def _procedure_page(p: Procedure, settings: Settings) -> PageSpec:
+def _procedure_page(p: Procedure, settings: Settings,
+                    parts: tuple[Callable[[Procedure], Any], dict, dict] | None = None) -> PageSpec:
     page_url = settings.site + p.url
+    if parts is None:
+        description, share = describe(p), _procedure_share(p, settings)
+    else:  # values only (no record in them), so keeping them keeps no old catalogue alive
+        key, before, now = parts
+        name = ("share", key(p))
+        kept = before.get(name)
+        now[name] = description, share = kept if kept is not None else (describe(p), _procedure_share(p, settings))
     return PageSpec(
         src_uri=p.src_uri,
         title=p.name,
         template="tthc.html",
         searchable=True,
-        description=describe(p),
-        share=_procedure_share(p, settings),
+        description=description,
+        share=share,
         context={
             "procedure": p,
             "status": procedure_status(p),  # what the search result says of a retired or retiring one
