@@ -400,16 +400,16 @@ class Preview:
 
     def sitemap_changed(self, signature: Any) -> bool:
         """Whether the sitemap's pages or dates changed (MkDocs renders it from every page: 0.3 s at 7,000)."""
-        if self._pending is None or self._written is None or self._written.sitemap != signature:
-            if self._pending is not None:
-                self._pending.sitemap = signature
-            return True
-        return False
+        return self._changed("sitemap", signature)
 
     def admin_changed(self, key: Any) -> bool:
-        if self._pending is None or self._written is None or self._written.admin != key:
+        return self._changed("admin", key)
+
+    def _changed(self, output: str, key: Any) -> bool:
+        """Whether ``output`` must be written again: its key differs from the one last written (kept if so)."""
+        if self._pending is None or self._written is None or getattr(self._written, output) != key:
             if self._pending is not None:
-                self._pending.admin = key
+                setattr(self._pending, output, key)
             return True
         return False
 
