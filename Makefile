@@ -15,7 +15,7 @@ ADMIN_BUNDLE := node_modules/.cchc-admin/manifest.json
 # (A make run told NODE_STAMP= , as the build tests do, has no npm step and no bundle step.)
 NODE := $(if $(NODE_STAMP),$(NODE_STAMP) $(ADMIN_BUNDLE))
 
-.PHONY: build serve edit test check verify verify-fast bench clean new-tin new-tthc new-quyet-dinh import
+.PHONY: build serve edit test check verify verify-fast bench clean new-tin new-tthc new-quyet-dinh import init
 .DEFAULT_GOAL := build
 
 $(STAMP): requirements.txt requirements-test.txt
@@ -57,6 +57,11 @@ edit: $(STAMP) $(NODE)
 
 check: $(STAMP)
 	$(BIN)/python -m cchc check
+
+# A real department starts here, once: asks its name, addresses and portals (all of them can be flags:
+# python -m cchc init --help), writes them into mkdocs.yml and removes the demo content.
+init: $(STAMP)
+	$(BIN)/python -m cchc init
 
 # New content files, named as the build expects:
 #   make new-tin TIEU_DE="Sở Y tế …"   make new-tthc TEN="Cấp …" [MA=1.004616]

@@ -6,6 +6,7 @@
             or a decision (``new quyet-dinh "1234/QĐ-UBND"``), correctly named.
 ``edit``    the live preview plus the web editor's local backend (``make edit``).
 ``upgrade`` rewrites procedure records from format v1 to v2 in place, comments kept.
+``init``    makes the demo repository a real department's: its identity in mkdocs.yml, demo content removed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from cchc.core.terms import load_terms
 from cchc.core.yamlsafe import read_yaml
 from cchc.editor.scaffold import ScaffoldError, new_decision, new_post, new_procedure
 from cchc.editor.server import run_editor
+from cchc.init.run import add_arguments as add_init_arguments
+from cchc.init.run import run as run_init
 from cchc.news.model import Category
 from cchc.site.content import load_content
 from cchc.tthc.importer.run import import_files
@@ -119,6 +122,13 @@ def _upgrade_problem(path: Path, error: Exception) -> str:
     return f"{path}: tệp YAML không đọc được ({error})"
 
 
+def _terminal_answer(prompt: str) -> str:
+    try:
+        return input(prompt)
+    except EOFError:  # Ctrl-D: stop asking, as an empty answer would loop on a required question
+        raise SystemExit("\nĐã dừng, không tệp nào bị đổi.") from None
+
+
 def import_command(root: Path, files: list[Path], dry_run: bool) -> int:
     try:
         settings = Settings.from_project(root)
@@ -161,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     import_cmd.add_argument("files", nargs="+", type=Path, metavar="TỆP", help=".docx, .doc, .html, .xlsx hoặc .csv")
     import_cmd.add_argument("--dry-run", action="store_true", help="chỉ báo những gì sẽ thay đổi, không ghi tệp")
 
+    init_cmd = commands.add_parser("init", parents=[root_arg],
+                                   help="khởi tạo trang cho đơn vị: ghi thông tin đơn vị, xoá nội dung mẫu")
+    add_init_arguments(init_cmd)
+
     upgrade_cmd = commands.add_parser("upgrade", help="nâng cấp hồ sơ thủ tục từ dạng v1 lên v2, giữ chú thích")
     upgrade_cmd.add_argument("files", nargs="+", type=Path, metavar="TỆP", help="tệp hồ sơ, ví dụ content/tthc/1.004616.yml")
     args = parser.parse_args(argv)
@@ -170,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         return new(args)
     if args.command == "upgrade":
         return upgrade(args.files)
+    if args.command == "init":
+        return run_init(args, args.root.resolve(), ask=_terminal_answer if sys.stdin.isatty() else None)
     if args.command == "import":
         return import_command(args.root.resolve(), args.files, args.dry_run)
     root = args.root.resolve()

@@ -45,8 +45,8 @@ CRUMB = ("Thay đổi", layout.CHANGELOG)
 
 
 def plan(catalogue: Catalogue, settings: Settings) -> list[PageSpec]:
-    if not catalogue.decisions and not catalogue.procedures:
-        return []
+    # Always planned, even empty: its feed always exists, and a department that has just started
+    # shows "no decision yet" there rather than a missing page.
     by_year: dict[int, list[Decision]] = defaultdict(list)
     for decision in catalogue.decisions:
         by_year[decision.signed.year].append(decision)  # a decision belongs to the year it was signed
