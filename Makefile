@@ -15,7 +15,7 @@ ADMIN_BUNDLE := node_modules/.cchc-admin/manifest.json
 # (A make run told NODE_STAMP= , as the build tests do, has no npm step and no bundle step.)
 NODE := $(if $(NODE_STAMP),$(NODE_STAMP) $(ADMIN_BUNDLE))
 
-.PHONY: build serve edit test check verify verify-fast bench clean new-tin new-tthc new-quyet-dinh import init
+.PHONY: build serve edit test check verify verify-fast bench clean new-tin new-tthc new-quyet-dinh import init deploy rollback
 .DEFAULT_GOAL := build
 
 $(STAMP): requirements.txt requirements-test.txt
@@ -62,6 +62,16 @@ check: $(STAMP)
 # python -m cchc init --help), writes them into mkdocs.yml and removes the demo content.
 init: $(STAMP)
 	$(BIN)/python -m cchc init
+
+# Publish a fresh build where extra.deploy in mkdocs.yml says (github, rsync, s3; python -m cchc deploy --help):
+#   make deploy   make deploy DICH=rsync NOI=user@host:/var/www/syt   make rollback (rsync: the release before)
+# DICH and NOI reach the command as the shell's "$$DICH" / "$$NOI" (make exports them), never pasted
+# into its text, so a folder named `x; rm -rf ~` is a name, not a command; empty means "not given".
+# (make itself reads $(...) in a value typed after `make`: for such a name, NOI='…' make deploy.)
+deploy: build
+	$(BIN)/python -m cchc deploy --dich "$$DICH" --noi "$$NOI"
+rollback: $(STAMP)
+	$(BIN)/python -m cchc deploy --rollback --dich "$$DICH" --noi "$$NOI"
 
 # New content files, named as the build expects:
 #   make new-tin TIEU_DE="Sở Y tế …"   make new-tthc TEN="Cấp …" [MA=1.004616]

@@ -6,6 +6,7 @@
             or a decision (``new quyet-dinh "1234/QĐ-UBND"``), correctly named.
 ``edit``    the live preview plus the web editor's local backend (``make edit``).
 ``upgrade`` rewrites procedure records from format v1 to v2 in place, comments kept.
+``deploy``  publishes the built site where extra.deploy says: github, rsync, s3 (``make deploy``, cchc.deploy).
 ``init``    makes the demo repository a real department's: its identity in mkdocs.yml, demo content removed.
 """
 
@@ -23,6 +24,8 @@ from cchc.core.errors import ContentError, ContentErrors, Report
 from cchc.core.settings import Settings
 from cchc.core.terms import load_terms
 from cchc.core.yamlsafe import read_yaml
+from cchc.deploy.run import add_arguments as add_deploy_arguments
+from cchc.deploy.run import run as run_deploy
 from cchc.editor.scaffold import ScaffoldError, new_decision, new_post, new_procedure
 from cchc.editor.server import run_editor
 from cchc.init.run import add_arguments as add_init_arguments
@@ -175,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
                                    help="khởi tạo trang cho đơn vị: ghi thông tin đơn vị, xoá nội dung mẫu")
     add_init_arguments(init_cmd)
 
+    deploy_cmd = commands.add_parser("deploy", parents=[root_arg],
+                                     help="xuất bản trang đã dựng (site/) lên GitHub Pages, máy chủ riêng (rsync) hoặc kho S3")
+    add_deploy_arguments(deploy_cmd)
+
     upgrade_cmd = commands.add_parser("upgrade", help="nâng cấp hồ sơ thủ tục từ dạng v1 lên v2, giữ chú thích")
     upgrade_cmd.add_argument("files", nargs="+", type=Path, metavar="TỆP", help="tệp hồ sơ, ví dụ content/tthc/1.004616.yml")
     args = parser.parse_args(argv)
@@ -186,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         return upgrade(args.files)
     if args.command == "init":
         return run_init(args, args.root.resolve(), ask=_terminal_answer if sys.stdin.isatty() else None)
+    if args.command == "deploy":
+        return run_deploy(args)
     if args.command == "import":
         return import_command(args.root.resolve(), args.files, args.dry_run)
     root = args.root.resolve()

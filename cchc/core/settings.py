@@ -79,6 +79,33 @@ class EditorSettings:
         return found
 
 
+DEPLOY_KINDS = ("github", "rsync", "s3")  # where `make deploy` publishes the built site (cchc/deploy/)
+
+
+@dataclass(frozen=True)
+class DeploySettings:
+    """Where `make deploy` publishes site/ (extra.deploy); every value can be overridden by
+    ``CCHC_DEPLOY_<NAME>`` in the environment or a flag, so CI can keep a server's name out of git.
+
+    github: GitHub Pages, published by .github/workflows/publish.yml on merge (nothing to do here).
+    rsync: a folder on a server over SSH (``user@host:/var/www/syt``) or on this machine (``/srv/www/syt``);
+    the web server's root is ``<target>/current``. s3: S3-compatible object storage (MinIO, Ceph, a
+    provider's); its keys are read from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY only, never from here.
+    Whether the values are complete and safe is checked when deploying (cchc.deploy), after the overrides.
+    """
+
+    kind: str = "github"
+    target: str = ""  # rsync: [user@]host:/absolute/path or /absolute/path
+    ssh_port: int = 0  # 0: ssh's own default (22 or ~/.ssh/config)
+    ssh_key: str = ""  # private key file for ssh -i
+    known_hosts: str = ""  # known_hosts file holding the server's key (CI); empty: ssh's own
+    keep: int = 5  # releases kept on the server, the live one included
+    endpoint: str = ""  # s3: https://s3.example.gov.vn ; empty: Amazon S3
+    bucket: str = ""
+    prefix: str = ""  # s3: the site under this folder of the bucket
+    region: str = ""
+
+
 @dataclass(frozen=True)
 class Settings:
     root: Path  # the project folder, which holds content/
@@ -92,6 +119,7 @@ class Settings:
     embed_hosts: frozenset[str] = frozenset()  # hosts whose iframes Markdown may embed
     zalo_oa_id: str = ""  # set: the share bar offers Zalo's own button (its SDK loads on tap)
     editor: EditorSettings = EditorSettings()
+    deploy: DeploySettings = DeploySettings()
 
     @property
     def script_hosts(self) -> frozenset[str]:
@@ -141,6 +169,7 @@ class Settings:
             embed_hosts=frozenset(extra.get("embed_hosts") or ()),
             zalo_oa_id=str(extra.get("zalo_oa_id") or ""),
             editor=editor,
+            deploy=_typed(DeploySettings, extra.get("deploy") or {}),
         )
 
     @classmethod
