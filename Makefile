@@ -15,7 +15,7 @@ ADMIN_BUNDLE := node_modules/.cchc-admin/manifest.json
 # (A make run told NODE_STAMP= , as the build tests do, has no npm step and no bundle step.)
 NODE := $(if $(NODE_STAMP),$(NODE_STAMP) $(ADMIN_BUNDLE))
 
-.PHONY: build serve edit test check verify verify-fast bench clean new-tin new-tthc new-quyet-dinh import init deploy rollback
+.PHONY: build serve edit test check verify verify-fast bench clean new-tin new-tthc new-quyet-dinh import init deploy rollback nginx
 .DEFAULT_GOAL := build
 
 $(STAMP): requirements.txt requirements-test.txt
@@ -72,6 +72,15 @@ deploy: build
 	$(BIN)/python -m cchc deploy --dich "$$DICH" --noi "$$NOI"
 rollback: $(STAMP)
 	$(BIN)/python -m cchc deploy --rollback --dich "$$DICH" --noi "$$NOI"
+
+# The nginx configuration of the fresh build (python -m cchc may-chu nginx, cchc/hosting/): headers, CSP,
+# caching, the .br/.gz copies, the 404 page, redirects of former URLs. may-chu/nginx-cchc.conf goes inside
+# the server block; may-chu/nginx-cchc.vi-du.conf is the whole server blocks around it, TLS to fill in.
+#   make nginx   make nginx GOC=/var/www/syt/current   make nginx KHONG_BROTLI=1 (nginx without brotli_static)
+# GOC reaches the command as "$$GOC", never pasted into its text (as DICH and NOI above).
+nginx: build
+	$(BIN)/python -m cchc may-chu nginx --site site --out may-chu/nginx-cchc.conf --goc "$$GOC" \
+		$(if $(KHONG_BROTLI),--khong-brotli)
 
 # New content files, named as the build expects:
 #   make new-tin TIEU_DE="Sở Y tế …"   make new-tthc TEN="Cấp …" [MA=1.004616]

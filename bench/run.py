@@ -8,6 +8,8 @@ temporary folder and builds:
   floor    plain MkDocs + Material, the same number of pages of the same text,
            none in the nav (what any MkDocs site of that size costs)
   blog     Material's blog plugin on the same N posts (optional)
+  project, no .gz/.br   this project without writing compressed copies (CCHC_PRECOMPRESS=0), to
+           show what cchc.render.precompress costs, measured in the same run
 
 and prints one Markdown table: pages, build seconds (median of the runs after
 the first; the first is shown too, since it draws every share card), ratio to
@@ -40,6 +42,7 @@ from bench.preview_bench import PreviewResult
 from bench.preview_bench import measure as measure_preview
 from bench.preview_bench import table as preview_table
 from bench.synth import ROOT, write_site
+from cchc.render.precompress import precompress
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "CCHC_NOW": "2026-11-24 12:00"}
 
@@ -59,6 +62,8 @@ class Result:
     largest: tuple[int, int, str] = (0, 0, "")
     median_page: tuple[int, int] = (0, 0)
     search_bytes: int | None = None
+    html_bytes: tuple[int, int, int] = (0, 0, 0)  # every page raw, and its .gz and .br copies (raw if none)
+    cold_precompress: float = 0.0  # seconds to compress the whole site with no cached copy
 
     @property
     def seconds(self) -> float:
@@ -90,16 +95,24 @@ def measure_output(result: Result, site: Path) -> None:
         raw = page.read_bytes()
         sizes.append((len(raw), len(gzip.compress(raw, 6)), page.relative_to(site).as_posix()))
     result.largest = max(sizes, key=lambda s: s[1])
+    result.html_bytes = (sum(s[0] for s in sizes), *(sum(_size(p, suffix) for p in pages) for suffix in (".gz", ".br")))
     middle = sorted(sizes, key=lambda s: s[1])[len(sizes) // 2]
     result.median_page = middle[:2]
 
 
-def run_variant(result: Result, config: Path, site: Path, runs: int, **env: str) -> None:
+def _size(page: Path, suffix: str) -> int:
+    """What a server sends for ``page`` to a browser that accepts that encoding: the copy, or the page."""
+    copy = page.with_name(page.name + suffix)
+    return (copy if copy.is_file() else page).stat().st_size
+
+
+def run_variant(result: Result, config: Path, site: Path, runs: int, measure: bool = True, **env: str) -> None:
     for _ in range(runs):
         seconds, rss = build(config, site, {**ENV, **env})
         result.times.append(seconds)
         result.rss_mb = max(result.rss_mb, rss)
-    measure_output(result, site)
+    if measure:
+        measure_output(result, site)
 
 
 def write_floor(target: Path, pages: int, posts_from: Path) -> Path:
@@ -158,9 +171,22 @@ def bench_size(work: Path, posts: int, procedures: int, runs: int, blog: bool,
     project = work / f"project-{label}"
     config = write_site(project, posts, procedures)
     ours = Result("project", label)
-    print(f"[{label}] project ×{runs}", file=sys.stderr, flush=True)
-    run_variant(ours, config, project / "site", runs)
+    # Built in turns with the project, on the same .cache/: the two differ only by the compressed copies,
+    # and a busy moment of the machine slows both alike.
+    bare = Result("project, no .gz/.br", label)
+    print(f"[{label}] project ×{runs}, in turns with the project without compressed copies", file=sys.stderr,
+          flush=True)
+    for _ in range(runs):
+        run_variant(ours, config, project / "site", 1, measure=False)
+        run_variant(bare, config, project / "site-bare", 1, measure=False, CCHC_PRECOMPRESS="0")
+    measure_output(ours, project / "site")
+    measure_output(bare, project / "site-bare")
     ours.search_bytes = search_bytes(project / "site")
+    # What a build whose .cache/ has no copy yet (a first build, or every page changed) spends on them.
+    with tempfile.TemporaryDirectory(prefix="cchc-bench-gz-") as cache:
+        start = time.perf_counter()
+        precompress(project / "site", Path(cache))
+        ours.cold_precompress = time.perf_counter() - start
     if saves and previews is not None:
         print(f"[{label}] preview: first build, then {saves} saves of a post and of a procedure", file=sys.stderr,
               flush=True)
@@ -173,7 +199,7 @@ def bench_size(work: Path, posts: int, procedures: int, runs: int, blog: bool,
     print(f"[{label}] floor ({ours.pages} pages) ×{runs}", file=sys.stderr, flush=True)
     floor_config = write_floor(work / f"floor-{label}", ours.pages, project / "content" / "news")
     run_variant(floor, floor_config, work / f"floor-{label}" / "site", runs)
-    results = [ours, plain, floor]
+    results = [ours, bare, plain, floor]
     if blog:
         blog_result = Result("blog plugin", f"{posts}+0")
         print(f"[{label}] blog plugin ×{max(1, runs - 1)}", file=sys.stderr, flush=True)
@@ -243,6 +269,14 @@ def main(argv: list[str] | None = None) -> int:
         if blog and mine:
             print(f"Blog plugin at {posts} posts: {blog.seconds:.1f} s; this project with {mine.size}: "
                   f"{mine.seconds:.1f} s (× {blog.seconds / mine.seconds:.1f} faster)")
+    for mine in ours:
+        bare = next((r for r in results if r.name == "project, no .gz/.br" and r.size == mine.size), None)
+        raw, gz, br = mine.html_bytes
+        if bare and raw:
+            print(f"Compressed copies at {mine.size}: build {mine.seconds:.1f} s with, {bare.seconds:.1f} s without "
+                  f"(× {mine.seconds / bare.seconds:.2f}); with no cached copy, compressing takes {mine.cold_precompress:.1f} s; "
+                  f"HTML {raw / 1e6:.1f} MB, as .gz {gz / 1e6:.1f} MB ({gz / raw:.1%}), "
+                  f"as .br {br / 1e6:.1f} MB ({br / raw:.1%})")
     if previews:
         full = {r.size: r.seconds for r in ours}
         print("\nLive preview (make serve: mkdocs serve --dirty), save → page shows it; "

@@ -7,6 +7,7 @@
 ``edit``    the live preview plus the web editor's local backend (``make edit``).
 ``upgrade`` rewrites procedure records from format v1 to v2 in place, comments kept.
 ``deploy``  publishes the built site where extra.deploy says: github, rsync, s3 (``make deploy``, cchc.deploy).
+``may-chu nginx`` writes the nginx configuration of the built site (``make nginx``, cchc.hosting).
 ``init``    makes the demo repository a real department's: its identity in mkdocs.yml, demo content removed.
 """
 
@@ -28,6 +29,7 @@ from cchc.deploy.run import add_arguments as add_deploy_arguments
 from cchc.deploy.run import run as run_deploy
 from cchc.editor.scaffold import ScaffoldError, new_decision, new_post, new_procedure
 from cchc.editor.server import run_editor
+from cchc.hosting import cli as hosting_cli
 from cchc.init.run import add_arguments as add_init_arguments
 from cchc.init.run import run as run_init
 from cchc.news.model import Category
@@ -178,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
                                    help="khởi tạo trang cho đơn vị: ghi thông tin đơn vị, xoá nội dung mẫu")
     add_init_arguments(init_cmd)
 
+    hosting_cli.add_parser(commands)
+
     deploy_cmd = commands.add_parser("deploy", parents=[root_arg],
                                      help="xuất bản trang đã dựng (site/) lên GitHub Pages, máy chủ riêng (rsync) hoặc kho S3")
     add_deploy_arguments(deploy_cmd)
@@ -197,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_deploy(args)
     if args.command == "import":
         return import_command(args.root.resolve(), args.files, args.dry_run)
+    if args.command == "may-chu":
+        return hosting_cli.run(args)
     root = args.root.resolve()
     try:
         port = Settings.from_project(root).editor.local_port

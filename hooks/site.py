@@ -16,6 +16,7 @@ MkDocs every page still (for its nav and links) but mark the others unmodified.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import sys
@@ -59,6 +60,7 @@ from cchc.render.cards import Card, render_all  # noqa: E402
 from cchc.render.csp import add_policy  # noqa: E402
 from cchc.render.images import ImageProblem, render_thumbnail  # noqa: E402
 from cchc.render.markdown_cache import RenderCache, Rendered  # noqa: E402
+from cchc.render.precompress import precompress  # noqa: E402
 from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants, index_document  # noqa: E402
 from cchc.site.content import Content, load_content  # noqa: E402
 from cchc.site.plan import docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
@@ -545,6 +547,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         admin = cms_config(content.settings, content.news.categories, content.tthc.fields)
         if state.preview is None or state.preview.admin_changed((admin, state.site_name)):
             write_admin(site_dir, admin, state.site_name)
+        if state.preview is None:
+            # Last, once Pagefind and /admin/ are written: .gz and .br beside every text file, for servers
+            # that send them as they are (cchc.render.precompress). Never in the preview, which must stay fast.
+            _precompress(site_dir, content.settings.cache_dir)
     except (SearchIndexError, AdminError, OSError) as error:
         raise PluginError(str(error)) from None
     if state.preview is not None:
@@ -556,6 +562,17 @@ def on_post_build(config: MkDocsConfig) -> None:
             preview_server.write_error_page(state.preview, site_dir, state.site_name)
         else:
             _log.info(f"Bản xem thử: {state.delta.summary()}.")
+
+
+def _precompress(site_dir: Path, cache: Path) -> None:
+    # 0: make bench measures the build without it; GitHub Pages compresses by itself (publish.yml).
+    if os.environ.get("CCHC_PRECOMPRESS") == "0":
+        return
+    done = precompress(site_dir, cache / "precompressed")
+    raw, gz, br = done.raw, done.written[".gz"], done.written[".br"]
+    if raw:
+        _log.info(f"Nén sẵn {done.copies['.br']} tệp (.br {br / raw:.0%}, .gz {gz / raw:.0%} cỡ gốc; "
+                  f"nén mới {done.made} bản, còn lại lấy từ .cache/).")
 
 
 def on_build_error(error: Exception) -> None:

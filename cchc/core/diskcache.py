@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +30,8 @@ def cached(path: Path, make: Callable[[], bytes]) -> Path:
     if not path.is_file():
         data = make()
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        # Named by process and thread: two threads may make the same product at once (precompress).
+        partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         partial.write_bytes(data)
         partial.replace(path)  # atomic: a parallel build never reads half a file
     return path

@@ -22,7 +22,7 @@ _DATA_TYPE = re.compile(r"""type\s*=\s*["']?application/(ld\+)?json""", re.IGNOR
 _CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?>", re.IGNORECASE)
 
 
-def _scripts(html: str):
+def scripts(html: str):
     """(attributes, body) of each script element."""
     at = 0
     while (start := _OPEN.search(html, at)) is not None:
@@ -34,23 +34,23 @@ def _scripts(html: str):
 
 
 @cache
-def _hash(body: str) -> str:
+def script_hash(body: str) -> str:
     # The same few inline scripts (Material's) are on every page.
     return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def _inline_hashes(html: str) -> list[str]:
+def inline_hashes(html: str) -> list[str]:
     hashes = set()
-    for attrs, body in _scripts(html):
+    for attrs, body in scripts(html):
         if "src=" in attrs or _DATA_TYPE.search(attrs) or not body.strip():
             continue  # external files are covered by 'self'; data blocks never run
-        hashes.add(_hash(body))
+        hashes.add(script_hash(body))
     return sorted(hashes)
 
 
 def policy(html: str, frame_hosts: frozenset[str] = frozenset(), script_hosts: frozenset[str] = frozenset()) -> str:
     # 'wasm-unsafe-eval': Pagefind's search runs as WebAssembly (only on the search page, but harmless elsewhere).
-    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *_inline_hashes(html),
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *inline_hashes(html),
                         *(f"https://{h}" for h in sorted(script_hosts))])
     frames = " ".join(f"https://{h}" for h in sorted(frame_hosts)) or "'none'"
     return "; ".join([
@@ -90,7 +90,7 @@ def allow_script(html: str, script: str) -> str:
     other rule of the published page in the preview (not 'unsafe-inline', which would hide a page whose
     own inline script the published policy blocks).
     """
-    token = _hash.__wrapped__(script)  # not cached: every request's script differs
+    token = script_hash.__wrapped__(script)  # not cached: every request's script differs
     return _SCRIPT_SRC.sub(lambda match: match.group(1) + token + " ", html, count=1)
 
 
