@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cchc.hosting.facts import read_site
 from cchc.init import demo
 from cchc.init.questions import QUESTIONS
 from cchc.init.run import add_arguments, run
+from cchc.render.csp import inline_hashes
 from tests.conftest import ROOT, run_env
 
 # Everything that names the demo department or says the site is a demo.
@@ -268,7 +270,7 @@ def _texts(site: Path):
         yield path, data.decode("utf-8", errors="replace")
 
 
-def test_a_department_goes_from_a_fresh_clone_to_a_verified_site(tmp_path):
+def test_a_department_goes_from_a_fresh_clone_to_a_verified_site(tmp_path, demo_site):
     """The issue's own steps: clone, init with every flag, make build, make verify; no demo text left in site/."""
     clone = tmp_path / "trang-cchc"
     _fresh_clone(clone)
@@ -293,6 +295,13 @@ def test_a_department_goes_from_a_fresh_clone_to_a_verified_site(tmp_path):
     assert "Chưa có câu hỏi nào." in (site / "hoi-dap" / "index.html").read_text(encoding="utf-8")
     assert "Chưa có quyết định công bố nào." in (site / "tthc" / "thay-doi" / "index.html").read_text(encoding="utf-8")
     assert "repo: so-y-te-tay-nguyen/trang-cchc" in (site / "admin" / "config.yml").read_text(encoding="utf-8")
+    # The server's policy header, made now from the empty site, already allows the scripts of every kind of
+    # page the department will publish (posts, procedures, decisions… as the demo has them).
+    header = read_site(site, FLAGS["dia-chi-trang"]).page_policy
+    allowed = set(header.split("script-src ", 1)[1].split(";", 1)[0].split())
+    later = {h for page in demo_site.rglob("*.html") if not page.relative_to(demo_site).as_posix().startswith("admin/")
+             for h in inline_hashes(page.read_text(encoding="utf-8"))}
+    assert later and later <= allowed, later - allowed
 
     verified = subprocess.run(["make", "verify", *tools], cwd=clone, env=env, capture_output=True, text=True,
                               timeout=900)
