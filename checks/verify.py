@@ -162,31 +162,35 @@ PERFORMANCE_TRIES = 3
 
 
 def lighthouse(base: str, pages: dict[str, str], out: Path) -> dict[str, dict[str, int]]:
+    every = ["performance", "accessibility", "best-practices", "seo"]
+    runs = _lighthouse_runs([(base + url, out / f"lighthouse-{n:02d}.json", every) for n, url in enumerate(pages.values())])
     scores = {}
-    for name, url in pages.items():
-        data = _lighthouse_run(base + url, out / f"lighthouse-{len(scores):02d}.json",
-                               "performance,accessibility,best-practices,seo")
+    for name, data in zip(pages, runs, strict=True):
         categories = data["categories"]
         scores[name] = {key: round(value["score"] * 100) for key, value in categories.items()}
         scores[name]["seo_failed"] = sorted(ref["id"] for ref in categories["seo"]["auditRefs"]
                                             if ref["weight"] and (data["audits"][ref["id"]]["score"] or 0) < 1)
-        tries = 1
-        while scores[name]["performance"] < LIGHTHOUSE_MIN["performance"] and tries < PERFORMANCE_TRIES:
-            again = _lighthouse_run(base + url, out / f"lighthouse-{len(scores):02d}-{tries}.json", "performance")
+    for tries in range(1, PERFORMANCE_TRIES):
+        low = [name for name in pages if scores[name]["performance"] < LIGHTHOUSE_MIN["performance"]]
+        if not low:
+            break
+        again = _lighthouse_runs([(base + pages[name], out / f"lighthouse-{list(pages).index(name):02d}-{tries}.json",
+                                   ["performance"]) for name in low])
+        for name, data in zip(low, again, strict=True):
             scores[name]["performance"] = max(scores[name]["performance"],
-                                              round(again["categories"]["performance"]["score"] * 100))
-            tries += 1
+                                              round(data["categories"]["performance"]["score"] * 100))
     return scores
 
 
-def _lighthouse_run(url: str, report: Path, categories: str) -> dict:
-    subprocess.run(
-        ["node", str(NODE_BIN / "lighthouse" / "cli" / "index.js"), url, "--quiet",
-         "--output=json", f"--output-path={report}", f"--chrome-flags={' '.join(CHROME_FLAGS)}",
-         f"--only-categories={categories}"],
-        env=dict(os.environ, CHROME_PATH=CHROMIUM), check=True, timeout=300,
-    )
-    return json.loads(report.read_text(encoding="utf-8"))
+def _lighthouse_runs(jobs: list[tuple[str, Path, list[str]]]) -> list[dict]:
+    """Lighthouse's report of each (url, report file, categories), all run with one Chromium."""
+    listed = jobs[0][1].with_name(jobs[0][1].stem + "-jobs.json")
+    listed.write_text(json.dumps([{"url": url, "report": str(report), "categories": categories}
+                                  for url, report, categories in jobs]), encoding="utf-8")
+    subprocess.run(["node", str(ROOT / "checks" / "lighthouse_runs.mjs"), str(listed)], cwd=ROOT,
+                   env=dict(os.environ, CHROME_PATH=CHROMIUM, CHROME_FLAGS=" ".join(CHROME_FLAGS)),
+                   check=True, timeout=300 + 120 * len(jobs))
+    return [json.loads(report.read_text(encoding="utf-8")) for _, report, _ in jobs]
 
 
 def fast(site: Path) -> int:
