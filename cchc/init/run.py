@@ -81,9 +81,12 @@ def run(args: argparse.Namespace, root: Path, ask: Callable[[str], str] | None =
 
 
 def _ask(question: Question, answers: dict[str, str], ask: Callable[[str], str]) -> str:
-    need = "bắt buộc" if question.required else "Enter để bỏ qua"
-    default = f", Enter để giữ {question.default}" if question.default else ""
-    prompt = f"{question.title} ({need}{default}; ví dụ: {question.example}): "
+    if question.default:
+        hint = f"{'bắt buộc, ' if question.required else ''}Enter để giữ {question.default}"
+    else:
+        hint = "bắt buộc" if question.required else "Enter để bỏ qua"
+    example = f"; ví dụ: {question.example}" if question.example != question.default else ""
+    prompt = f"{question.title} ({hint}{example}): "
     while True:
         value = ask(prompt).strip() or question.default
         if not value and question.required:
