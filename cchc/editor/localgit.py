@@ -75,6 +75,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from cchc.core.layout import CONTENT
+from cchc.editor.admin import LOCAL_REPO
 from cchc.editor.guard import (
     LOCAL_HOST,
     MAX_BODY,
@@ -85,8 +86,7 @@ from cchc.editor.guard import (
     preview_origins,
 )
 
-LOCAL_OWNER, LOCAL_NAME = "may-nay", "noi-dung"
-LOCAL_REPO = f"{LOCAL_OWNER}/{LOCAL_NAME}"  # the repo the editor's local config names
+LOCAL_OWNER, LOCAL_NAME = LOCAL_REPO.split("/")  # the repository the editor's local configuration names
 API_ROOT = "/api/v1"
 GITEA_VERSION = "1.24.6"  # Sveltia refuses Gitea < 1.24 (it reads files with POST /file-contents)
 TREE_PAGE = 1000  # files per /git/trees page, Gitea's default_git_trees_per_page
