@@ -39,8 +39,9 @@ from typing import Any
 
 from cchc.core.settings import DeploySettings
 from cchc.deploy import DeployError
+from cchc.hosting import DOWNLOADS, IMMUTABLE
+from cchc.render.precompress import ENCODINGS
 
-IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
 MEDIA = "public, max-age=3600"
 
@@ -52,7 +53,7 @@ _HASHED = re.compile(r"""^(?:
 )$""", re.X)
 # Read again on every visit: they name the current pages or the current hashed files.
 _SHORT_SUFFIXES = {".html", ".xml", ".json", ".csv", ".txt", ".yml", ".webmanifest", ".js", ".mjs", ".css", ".map"}
-_DOWNLOADS = {".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp", ".rtf", ".zip"}
+_DOWNLOADS = {f".{suffix}" for suffix in DOWNLOADS}
 _TYPES = {
     ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript",
     ".json": "application/json", ".map": "application/json", ".xml": "application/xml", ".txt": "text/plain",
@@ -68,7 +69,7 @@ _TYPES = {
     ".odp": "application/vnd.oasis.opendocument.presentation",
 }
 _TEXT_TYPES = {"application/json", "application/xml", "text/javascript", "image/svg+xml", "application/manifest+json"}
-_PRECOMPRESSED = (".gz", ".br")
+_PRECOMPRESSED = tuple(ENCODINGS)
 _MD5 = re.compile(r"^[0-9a-f]{32}$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _PREFIX = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")

@@ -61,5 +61,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"Đã ghi {args.out} ({facts.pages} trang, {len(facts.redirects)} đường dẫn cũ chuyển hướng) và ví dụ khối "
           f"server {sample}.\nChép {args.out.name} vào {SNIPPETS}/ trên máy chủ, sửa ví dụ (chứng chỉ TLS) rồi "
-          "`nginx -t && systemctl reload nginx`. Sinh lại sau mỗi lần dựng trang.")
+          "`nginx -t && systemctl reload nginx`. Sinh lại khi cập nhật mã của dự án hoặc thêm đường dẫn cũ (aliases) "
+          "cho thủ tục.")
     return 0

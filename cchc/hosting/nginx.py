@@ -28,17 +28,16 @@ import unicodedata
 from dataclasses import dataclass
 
 from cchc.core import layout
+from cchc.hosting import DOWNLOADS, IMMUTABLE
 from cchc.hosting.facts import NOT_FOUND_PAGE, SiteError, SiteFacts
 
-IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 DOCUMENT = "public, max-age=3600"
 STATIC = "public, max-age=86400"
 
-# Sent as attachments (Content-Disposition): office files and archives are saved, not opened on the site.
-# PDF stays inline: the README promises that a plan opens in the browser, whose PDF viewer runs in a
-# sandbox of its own, not as a page of the site; nosniff keeps it from being read as anything else.
-DOWNLOADS = ("doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "zip")
+# DOWNLOADS are sent as attachments (Content-Disposition). PDF stays inline: the README promises that a
+# plan opens in the browser, whose PDF viewer runs in a sandbox of its own, not as a page of the site;
+# nosniff keeps it from being read as anything else.
 # Types nginx's mime.types lacks (Debian 12), for what this site publishes.
 EXTRA_TYPES = {
     "text/csv": "csv",
@@ -94,8 +93,9 @@ def site_file(facts: SiteFacts, options: Options, source: str) -> str:
     """The directives for inside the server block of the site built into ``facts.site``."""
     out = _Writer()
     out.comment(f"Cấu hình nginx cho trang đã dựng ở {source} ({facts.pages} trang, {len(facts.redirects)} đường "
-                "dẫn cũ), sinh bởi `python -m cchc may-chu nginx` (make nginx). Đừng sửa tay: sinh lại sau mỗi lần "
-                "dựng, vì chính sách CSP dưới đây phải khớp từng mã băm script của các trang vừa dựng. Đặt tệp này "
+                "dẫn cũ), sinh bởi `python -m cchc may-chu nginx` (make nginx). Đừng sửa tay: sinh lại khi cập nhật mã "
+                "của dự án (mẫu giao diện mới có thể thêm script mà chính sách CSP dưới đây phải cho phép) và khi "
+                "thêm đường dẫn cũ (aliases) cho thủ tục; sửa nội dung thường ngày thì không cần. Đặt tệp này "
                 "trong khối server { } của trang (dòng include; xem tệp ví dụ đi kèm).")
     out.line(f"root {quote(options.root, '--goc')};")
     out.line("index index.html;")

@@ -65,8 +65,8 @@ class Summary:
 
     files: int = 0
     raw: int = 0  # bytes of the files that got at least one copy
-    written: dict[str, int] = field(default_factory=lambda: {".gz": 0, ".br": 0})  # bytes of the copies
-    copies: dict[str, int] = field(default_factory=lambda: {".gz": 0, ".br": 0})  # number of copies
+    written: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENCODINGS, 0))  # bytes of the copies
+    copies: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ENCODINGS, 0))  # number of copies
     made: int = 0  # copies compressed in this run (the others came from the cache)
     removed: int = 0  # copies of files no longer in the site, or that no longer save anything
 
