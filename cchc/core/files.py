@@ -280,7 +280,7 @@ def _member_problem(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str | 
 
 # Read by a loader and made into pages, never published as they are. Wherever they lie in their folder: the
 # loader says what is wrong with where a post, a record or a decision is (cchc/news/load.py, cchc/tthc/load.py).
-_RECORDS = {layout.NEWS_DIR: (".md",), layout.TTHC_DIR: (".yml", ".yaml")}
+_RECORDS = {layout.NEWS_DIR: (".md",), layout.TTHC_DIR: (".yml", ".yaml"), layout.RESULTS_DIR: (".yml", ".yaml")}
 
 
 def record_suffixes(top: str) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ MEDIA_DIR = "media"  # files the web editor uploads
 CATEGORIES_FILE = "categories.yml"
 FIELDS_FILE = "linh-vuc.yml"
 QA_FILE = "hoi-dap.yml"
+RESULTS_DIR = "ket-qua"  # <yyyy>-<mm>.yml, the figures of one monthly report each
 
 # -- The site's URLs ----------------------------------------------------------
 HOME = ""
@@ -51,7 +52,9 @@ HANDBOOK = f"{TTHC}so-tay/"
 CHANGELOG = f"{TTHC}thay-doi/"
 DECISIONS = f"{TTHC}quyet-dinh/"
 FORMS = f"{TTHC}mau/"
-RESULTS = f"{TTHC}ket-qua/"
+RESULTS = f"{TTHC}ket-qua/"  # results of handling procedures; each year at <yyyy>/
+RESULTS_CSV = f"{RESULTS}ket-qua.csv"
+RESULTS_JSON = f"{RESULTS}ket-qua.json"
 OPEN_DATA_JSON = f"{TTHC}tthc.json"
 OPEN_DATA_CSV = f"{TTHC}tthc.csv"
 OPEN_DATA_CSV_DETAIL = f"{TTHC}tthc-chi-tiet.csv"  # one row per value of the multi-value columns
@@ -68,7 +71,7 @@ LOGO = "assets/logo.svg"
 # Every fixed URL above, so names the site uses can be told from names editors may choose.
 URL_ROOTS = (HOME, NEWS, CATEGORIES, QA, CONTACT, SEARCH, GUIDE, ADMIN, MEDIA, SEARCH_INDEX, TTHC, FIELDS,
              HANDBOOK, CHANGELOG, DECISIONS, FORMS, RESULTS, OPEN_DATA_JSON, OPEN_DATA_CSV,
-             OPEN_DATA_CSV_DETAIL, NEWS_FEED, CHANGELOG_FEED, LOGO, ROBOTS, SITEMAP)
+             OPEN_DATA_CSV_DETAIL, RESULTS_CSV, RESULTS_JSON, NEWS_FEED, CHANGELOG_FEED, LOGO, ROBOTS, SITEMAP)
 
 # Content folders whose files are published as they are, and where.
 PUBLISHED = {NEWS_DIR: NEWS, MEDIA_DIR: MEDIA, TTHC_DIR: TTHC}
@@ -83,6 +86,8 @@ FIELD_URL = FIELDS + "{slug}/"
 DECISION_URL = DECISIONS + "{slug}/"
 CHANGELOG_YEAR_URL = CHANGELOG + "{year}/"
 FIELD_FEED_URL = FIELD_URL + FEED  # Atom of the changes to procedures of one field
+RESULTS_YEAR_URL = RESULTS + "{year}/"
+RESULTS_FEED = RESULTS + FEED  # Atom: one entry a month published
 
 
 def paged_url(base: str, number: int) -> str:

@@ -13,6 +13,8 @@ from cchc.core.memo import FileMemo
 from cchc.core.settings import Settings
 from cchc.news.load import load_news
 from cchc.news.model import News
+from cchc.results.load import load_results
+from cchc.results.model import Results
 from cchc.tthc.load import load_catalogue
 from cchc.tthc.model import Catalogue
 
@@ -23,6 +25,7 @@ class Content:
     news: News
     tthc: Catalogue = field(default_factory=Catalogue)
     assets: list[Asset] = field(default_factory=list)  # files published as they are
+    results: Results = field(default_factory=Results)
 
 
 def load_content(settings: Settings, now: datetime, preview: bool = False, memo: FileMemo | None = None) -> Content:
@@ -43,6 +46,8 @@ def load_content(settings: Settings, now: datetime, preview: bool = False, memo:
     try:
         news, news_assets = load_news(settings, now, preview, report, memo)
         catalogue, tthc_assets = load_catalogue(settings, now, report, memo)
+        # A few dozen small files a year: read again on every build, a preview's included.
+        results = load_results(settings.content_dir, settings.root, catalogue.fields, now, report)
     except ContentErrors as stopped:
         raise ContentErrors([*stopped.errors, *files.errors]) from None
     finally:
@@ -54,7 +59,7 @@ def load_content(settings: Settings, now: datetime, preview: bool = False, memo:
         for path, relative in walk(media, settings.content_dir)])]
     report.errors += files.errors
     report.raise_if_any()
-    return Content(settings, news, catalogue, assets)
+    return Content(settings, news, catalogue, assets, results)
 
 
 def _published_problems(settings: Settings, top: str) -> list:

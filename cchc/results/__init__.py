@@ -1,0 +1,1 @@
+"""Results of handling procedures (/tthc/ket-qua/): monthly figures, their checks, pages, charts and open data."""
