@@ -15,7 +15,7 @@ ADMIN_BUNDLE := node_modules/.cchc-admin/manifest.json
 # (A make run told NODE_STAMP= , as the build tests do, has no npm step and no bundle step.)
 NODE := $(if $(NODE_STAMP),$(NODE_STAMP) $(ADMIN_BUNDLE))
 
-.PHONY: build serve edit test check verify verify-fast bench clean new-tin new-tthc new-quyet-dinh import init deploy rollback nginx
+.PHONY: build serve edit test check verify verify-fast bench clean new-tin new-tthc new-quyet-dinh import import-ket-qua init deploy rollback nginx
 .DEFAULT_GOAL := build
 
 $(STAMP): requirements.txt requirements-test.txt
@@ -114,6 +114,10 @@ verify-fast: $(STAMP) $(NODE)
 #   make import FILE="phu-luc.xlsx"   (add DRY=1 to see what would change)
 import: $(STAMP)
 	$(BIN)/python -m cchc import $(if $(DRY),--dry-run) $(FILE)
+
+# A month's results from the one-stop report (nhap-ket-qua): make import-ket-qua FILE=bao-cao.xlsx [THANG=2026-10] [NGUON="…"] [GHI_DE=1]
+import-ket-qua: $(STAMP)
+	$(BIN)/python -m cchc nhap-ket-qua --thang="$$THANG" --nguon="$$NGUON" $(if $(GHI_DE),--ghi-de) -- "$$FILE"
 
 bench: $(STAMP) $(NODE)
 	$(BIN)/python -m bench.run $(BENCH)

@@ -9,6 +9,8 @@
 ``deploy``  publishes the built site where extra.deploy says: github, rsync, s3 (``make deploy``, cchc.deploy).
 ``may-chu nginx`` writes the nginx configuration of the built site (``make nginx``, cchc.hosting).
 ``init``    makes the demo repository a real department's: its identity in mkdocs.yml, demo content removed.
+``nhap-ket-qua`` one month's results of handling procedures from the one-stop system's .xlsx report
+            (``make import-ket-qua``, cchc.results.importer).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from cchc.hosting import cli as hosting_cli
 from cchc.init.run import add_arguments as add_init_arguments
 from cchc.init.run import run as run_init
 from cchc.news.model import Category
+from cchc.results import importer as results_importer
 from cchc.site.content import load_content
 from cchc.tthc.importer.run import import_files
 from cchc.tthc.importer.run import report as import_report
@@ -176,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     import_cmd.add_argument("files", nargs="+", type=Path, metavar="TỆP", help=".docx, .doc, .html, .xlsx hoặc .csv")
     import_cmd.add_argument("--dry-run", action="store_true", help="chỉ báo những gì sẽ thay đổi, không ghi tệp")
 
+    results_cmd = commands.add_parser("nhap-ket-qua", parents=[root_arg],
+                                      help="nhập kết quả giải quyết TTHC của một tháng từ báo cáo .xlsx của hệ thống một cửa")
+    results_importer.add_arguments(results_cmd)
+
     init_cmd = commands.add_parser("init", parents=[root_arg],
                                    help="khởi tạo trang cho đơn vị: ghi thông tin đơn vị, xoá nội dung mẫu")
     add_init_arguments(init_cmd)
@@ -201,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_deploy(args)
     if args.command == "import":
         return import_command(args.root.resolve(), args.files, args.dry_run)
+    if args.command == "nhap-ket-qua":
+        return results_importer.run(args)
     if args.command == "may-chu":
         return hosting_cli.run(args)
     root = args.root.resolve()

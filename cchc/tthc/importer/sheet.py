@@ -32,7 +32,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -164,7 +164,10 @@ class _Table:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_col, min_row, max_col, max_row (1-based)
 
 
-def _xlsx_tables(path: Path) -> list[_Table]:
+def _xlsx_tables(path: Path, cell: Callable[[Any], Any] | None = None) -> list[_Table]:
+    """The visible sheets as tables; each cell through ``cell`` (default: its text, _cell_text). The monthly
+    results importer (cchc.results.importer) passes its own, to tell a number cell from text that looks like one."""
+    convert = cell or _cell_text
     # The zip is checked first: a renamed binary or a zip bomb must fail with a reason, before openpyxl.
     try:
         with zipfile.ZipFile(path) as archive:
@@ -191,7 +194,7 @@ def _xlsx_tables(path: Path) -> list[_Table]:
                 continue  # hidden sheets hold lookups and drafts, not the published annex
             # Merged ranges are not exposed in read_only mode; they are read from the sheet's XML (see _merges).
             merges = _merges(path, getattr(sheet, "_worksheet_path", None))
-            rows = [(number, [_cell_text(value) for value in values]) for number, values in _sheet_rows(sheet)]
+            rows = [(number, [convert(value) for value in values]) for number, values in _sheet_rows(sheet)]
             tables.append(_Table(sheet.title, rows, merges))
     except UnreadableInput:
         raise
