@@ -41,6 +41,13 @@ class PageParser(HTMLParser):
             self.assets.append(attrs["href"])
         if tag in ("img", "iframe", "video", "audio", "source", "embed") and attrs.get("src"):
             self.assets.append(attrs["src"])
+        if tag in ("img", "source") and attrs.get("srcset"):
+            # "a.svg" or "a.png 1x, b.png 2x": each candidate's URL is a link and an asset (the charts' wide variant).
+            for candidate in attrs["srcset"].split(","):
+                if candidate.strip():
+                    url = candidate.split()[0]
+                    self.links.append(url)
+                    self.assets.append(url)
 
     def handle_endtag(self, tag):
         if tag == "nav" and self._nav_depth:

@@ -68,6 +68,9 @@ def page_types(content) -> dict[str, str]:
         "Sổ tay": layout.HANDBOOK,
         "Thay đổi": layout.CHANGELOG,
         "Quyết định": content.tthc.decisions[0].url if content.tthc.decisions else None,
+        "Kết quả giải quyết": layout.RESULTS if content.results.months else None,
+        "Kết quả theo năm": (layout.RESULTS_YEAR_URL.format(year=content.results.years[0])
+                             if content.results.months else None),
         "Tìm kiếm": f"{layout.SEARCH}?q=gi%E1%BA%A5y+ph%C3%A9p",
         "Hướng dẫn biên tập": layout.GUIDE,
         "Không tìm thấy": "404.html",

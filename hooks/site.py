@@ -62,6 +62,8 @@ from cchc.render.images import ImageProblem, render_thumbnail  # noqa: E402
 from cchc.render.markdown_cache import RenderCache, Rendered  # noqa: E402
 from cchc.render.precompress import precompress  # noqa: E402
 from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants, index_document  # noqa: E402
+from cchc.results import words as results_words  # noqa: E402
+from cchc.results.pages import describe as describe_month  # noqa: E402
 from cchc.site.content import Content, load_content  # noqa: E402
 from cchc.site.plan import docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
 from cchc.site.preview import Delta, Preview  # noqa: E402
@@ -442,8 +444,12 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # Jinja's urlencode keeps "/" as is; a URL inside a query string wants everything encoded.
     env.filters["url_param"] = lambda value: quote(str(value), safe="")
     env.filters["code_variants"] = code_variants
+    env.filters["so"] = results_words.number  # figures of /tthc/ket-qua/, as its charts print them
+    env.filters["ty_le"] = results_words.percent
+    env.filters["results_text"] = describe_month
     env.filters["url"] = _escaped_url(env.filters["url"])
     env.globals["layout"] = layout  # the site's own URLs (cchc.core.layout)
+    env.globals["results_latest"] = state.content.results.latest
     env.globals["frame"] = Frame(state.nav, config, shared=state.fast)
     # overrides/partials/nav.html wraps Material's own, which it reaches under this prefix.
     env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(MATERIAL_TEMPLATES)})])

