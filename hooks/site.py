@@ -449,7 +449,6 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     env.filters["results_text"] = describe_month
     env.filters["url"] = _escaped_url(env.filters["url"])
     env.globals["layout"] = layout  # the site's own URLs (cchc.core.layout)
-    env.globals["results_latest"] = state.content.results.latest
     env.globals["frame"] = Frame(state.nav, config, shared=state.fast)
     # overrides/partials/nav.html wraps Material's own, which it reaches under this prefix.
     env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(MATERIAL_TEMPLATES)})])

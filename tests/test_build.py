@@ -32,6 +32,7 @@ def test_every_url_exists(demo_site, demo_content):
     urls += [f"tthc/{alias}/" for p in c.tthc.procedures for alias in p.aliases]
     urls += ["tthc/thay-doi/", "tim-kiem/"] + [d.url for d in c.tthc.decisions]
     urls += [f"tthc/thay-doi/{year}/" for year in {d.signed.year for d in c.tthc.decisions}]
+    urls += ["tthc/ket-qua/"] + [f"tthc/ket-qua/{year}/" for year in c.results.years]
     urls += [p.url for p in c.news.posts]
     urls += [f"tin-tuc/trang/{n}/" for n in range(2, -(-len(c.news.posts) // per_page) + 1)]
     urls += [f"tin-tuc/{year}/" for year in c.news.by_year]

@@ -230,7 +230,7 @@ def test_the_questions_ask_again_until_an_answer_is_right_and_wait_for_a_yes(rep
     out = capsys.readouterr().out
     assert out.count("không đúng định dạng (địa chỉ thư như ten@donvi.gov.vn)") == 2
     assert prompts[0].startswith("Tên đơn vị (bắt buộc; ví dụ: ")
-    assert prompts[-1].startswith("Ghi thông tin vào mkdocs.yml và xoá 69 tệp nội dung mẫu?")
+    assert prompts[-1].startswith("Ghi thông tin vào mkdocs.yml và xoá 93 tệp nội dung mẫu?")
     assert any(p.startswith("Cổng Dịch vụ công quốc gia (bắt buộc, Enter để giữ https://dichvucong.gov.vn/") for p in prompts)
 
 
@@ -279,7 +279,7 @@ def test_a_department_goes_from_a_fresh_clone_to_a_verified_site(tmp_path, demo_
     made = subprocess.run([sys.executable, "-m", "cchc", "init", *argv(FLAGS)], cwd=clone, env={**env, "PYTHONPATH": str(clone)},
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
     assert made.returncode == 0, made.stderr
-    assert "đã xoá 69 tệp mẫu" in made.stdout
+    assert "đã xoá 93 tệp mẫu" in made.stdout
 
     tools = ["STAMP=", "NODE_STAMP=", f"BIN={ROOT / '.venv' / 'bin'}"]
     built = subprocess.run(["make", "build", *tools], cwd=clone, env=env, capture_output=True, text=True, timeout=600)
@@ -294,6 +294,8 @@ def test_a_department_goes_from_a_fresh_clone_to_a_verified_site(tmp_path, demo_
     assert "Chưa có thủ tục nào." in (site / "tthc" / "index.html").read_text(encoding="utf-8")
     assert "Chưa có câu hỏi nào." in (site / "hoi-dap" / "index.html").read_text(encoding="utf-8")
     assert "Chưa có quyết định công bố nào." in (site / "tthc" / "thay-doi" / "index.html").read_text(encoding="utf-8")
+    # No month of results yet: no results page, and nothing leads to one.
+    assert not (site / "tthc" / "ket-qua").exists() and "ket-qua/" not in home
     assert "repo: so-y-te-tay-nguyen/trang-cchc" in (site / "admin" / "config.yml").read_text(encoding="utf-8")
     # The server's policy header, made now from the empty site, already allows the scripts of every kind of
     # page the department will publish (posts, procedures, decisions… as the demo has them).

@@ -11,6 +11,8 @@ import pytest
 from conftest import ROOT, Project
 from serving import Serving, differences, tree
 
+from cchc.results import words
+
 pytestmark = pytest.mark.build
 
 CATEGORY = "chuyen-doi-so"
@@ -75,6 +77,22 @@ def test_saves_rewrite_what_they_change_and_it_is_what_a_full_build_writes(demo)
                                                  'title: "Quyết định đã sửa trích yếu"'))
         serving.wait_text(decision.url, "Quyết định đã sửa trích yếu")
         assert "Thủ tục đã đổi tên khi xem thử" in (serving.site() / "tthc/tthc.json").read_text(encoding="utf-8")
+
+        # A month of results: its pages, charts, open data and feed, and the figures the home page and /tthc/ quote.
+        results = demo.content(preview=True).results
+        latest = results.latest
+        text = latest.path.read_text(encoding="utf-8")
+        first = latest.by_field[0].counts  # online and direct swapped: the same balance, another online rate
+        swapped = text.replace(f"received_online: {first.received_online}\n    received_direct: {first.received_direct}",
+                               f"received_online: {first.received_direct}\n    received_direct: {first.received_online}", 1)
+        assert swapped != text
+        serving.save(latest.path, swapped)
+        online = demo.content(preview=True).results.latest.total.online_rate
+        assert online != latest.total.online_rate
+        shown = f"{words.percent(online)} nộp trực tuyến"
+        serving.wait_text("tthc/ket-qua/", shown)
+        serving.wait_text("", shown)
+        serving.wait_text("tthc/", shown)
 
         serving.wait_search_index()
         after_saves = demo.path / "after-saves"

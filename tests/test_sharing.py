@@ -113,9 +113,9 @@ def test_home_page(demo_site, demo_content):
 
 def test_every_card_is_1200x630_and_every_page_has_og_tags(demo_site, demo_content):
     cards = list(demo_site.rglob("anh-chia-se.png"))
-    # one per post without image, category, procedure, field, the changelog, and the site
+    # one per post without image, category, procedure, field, the changelog, the results, and the site
     expected = (sum(1 for p in demo_content.news.posts if not p.image) + len(demo_content.news.categories)
-                + len(demo_content.tthc.procedures) + len(demo_content.tthc.fields) + 2)
+                + len(demo_content.tthc.procedures) + len(demo_content.tthc.fields) + 3)
     assert len(cards) == expected
     for card in cards:
         with Image.open(card) as image:

@@ -69,7 +69,7 @@ class Removal:
     def summary(self) -> str:
         kinds = {"tin bài và tệp đính kèm": layout.NEWS_DIR + "/", "quyết định": layout.DECISIONS_DIR + "/",
                  "mẫu đơn, tờ khai": layout.FORMS_DIR + "/", "tệp tải lên": layout.MEDIA_DIR + "/",
-                 "thủ tục": layout.TTHC_DIR + "/"}
+                 "thủ tục": layout.TTHC_DIR + "/", "tháng số liệu kết quả giải quyết": layout.RESULTS_DIR + "/"}
         counts: dict[str, int] = {}
         for name in self.removed:
             kind = next(k for k, prefix in [*kinds.items(), ("tệp khác", "")] if name.startswith(prefix))

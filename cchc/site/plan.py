@@ -8,6 +8,7 @@ them over. Searchable pages come first (see PageSpec.searchable).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from cchc.core import gitdates, layout
@@ -55,11 +56,42 @@ def plan_pages(content: Content, memo: dict | None = None, record_key: Callable[
         news = news_pages.plan(content.news, settings, memo)
         if memo is not None:
             memo[_NEWS_PAGES] = (content.news, news)
-    specs = [*news, *tthc, *results_pages.plan(content.results, settings), search.plan(content)]
+    tthc = _quoting_results(tthc, content.results.latest, memo)
+    specs = [*news, *tthc, *_kept_by_value(memo, _RESULTS_PAGES, content.results,
+                                           lambda: results_pages.plan(content.results, settings)), search.plan(content)]
     return sorted(specs, key=lambda spec: not spec.searchable)  # stable
 
 
-_SETTINGS, _NEWS_PAGES, _TTHC_PAGES = "settings", "news pages", "tthc pages"
+_SETTINGS, _NEWS_PAGES, _TTHC_PAGES, _RESULTS_PAGES = "settings", "news pages", "tthc pages", "results pages"
+_RESULTS_FILES, _TTHC_LIST = "results files", "tthc list"
+
+
+def _quoting_results(tthc: list[PageSpec], latest: Any, memo: dict | None) -> list[PageSpec]:
+    """The procedure list quotes the newest month of results: its spec says so, so that a preview rewrites the
+    list when that month changes (and only then: the same spec object while neither changed)."""
+    uri = layout.index_source(layout.TTHC)
+    out = []
+    for spec in tthc:
+        if spec.src_uri == uri:
+            kept = memo.get(_TTHC_LIST) if memo is not None else None
+            if kept is None or kept[0] is not spec or kept[1] != latest:
+                kept = (spec, latest, replace(spec, context={**spec.context, "results": latest}))
+                if memo is not None:
+                    memo[_TTHC_LIST] = kept
+            spec = kept[2]
+        out.append(spec)
+    return out
+
+
+def _kept_by_value(memo: dict | None, name: str, key: Any, make: Callable[[], Any]) -> Any:
+    """``make()``, or what it made last time for an equal ``key``. For the results: a few small files read again
+    on every build, so each load is a new but equal object; a save elsewhere then replans none of their pages."""
+    if memo is None:
+        return make()
+    kept = memo.get(name)
+    if kept is None or kept[0] != key:
+        kept = memo[name] = (key, make())
+    return kept[1]
 _TTHC_FILES, _RECORD_PARTS, _PAGE_PARTS = "tthc files", "record parts", "page parts"
 
 
@@ -97,8 +129,9 @@ def plan_files(content: Content, dates: gitdates.FileDates | None = None, memo: 
         if memo is not None:
             memo[_TTHC_FILES] = (content.tthc, dates, tthc)
     return {**tthc,
-            **results_export.files(content.results, settings, dates, now),
-            **results_pages.chart_files(content.results, settings),
+            **_kept_by_value(memo, _RESULTS_FILES, (content.results, dates), lambda: {  # now: as for the catalogue above
+                **results_export.files(content.results, settings, dates, now),
+                **results_pages.chart_files(content.results, settings)}),
             **feeds.files(content.news, settings, now),
             schedule.FILE: _schedule(content),
             layout.ROBOTS: sitemap.robots_txt(settings)}
