@@ -5,7 +5,8 @@ from fractions import Fraction
 import pytest
 
 from cchc.results import words
-from cchc.results.model import Counts
+from cchc.results.model import Counts, Month, Satisfaction
+from cchc.results.pages import describe, headline
 
 MONTH = "content/ket-qua/2026-10.yml"
 
@@ -228,3 +229,31 @@ def test_numbers_and_not_stated():
 def test_no_dossier_is_no_rate():
     empty = Counts(0, 0, 0, 0, 0, 0, 0)
     assert empty.on_time_rate is None and empty.online_rate is None
+
+
+def _month(counts: Counts, satisfaction: Satisfaction | None = None) -> Month:
+    return Month(2026, 10, MONTH, None, counts, satisfaction=satisfaction)
+
+
+def test_the_sentence_of_a_month():
+    busy = _month(Counts(10, 70, 20, 44, 1, 10, 2, settled_early=40, returned=3), Satisfaction(200, 197))
+    assert describe(busy, "Sở Y tế") == (
+        "Tháng 10/2026, Sở Y tế tiếp nhận mới 90 hồ sơ (77,8\u00a0% nộp trực tuyến), giải quyết xong 85 hồ sơ, "
+        "98,8\u00a0% trước và đúng hạn; cuối tháng còn 12 hồ sơ đang giải quyết, trong đó 2 hồ sơ quá hạn. "
+        "Mức độ hài lòng: 98,5\u00a0% lượt đánh giá hài lòng (197/200 lượt).")
+    assert headline(busy) == "98,8\u00a0% hồ sơ giải quyết trước và đúng hạn"
+
+
+def test_the_sentence_of_a_month_without_dossiers_says_so():
+    quiet = _month(Counts(0, 0, 0, 0, 0, 0, 0), Satisfaction(0, 0))
+    assert describe(quiet) == ("Tháng 10/2026, không tiếp nhận hồ sơ mới, chưa giải quyết xong hồ sơ nào; cuối "
+                               "tháng không còn hồ sơ đang giải quyết. Mức độ hài lòng: chưa có lượt đánh giá nào.")
+    assert headline(quiet) == "Kết quả giải quyết hồ sơ tháng 10/2026"
+
+
+def test_a_stated_period_is_the_file_name(project):
+    month(project, total=ROW, extra="period: 2026-09\n")
+    assert error_texts(project) == [f"{MONTH}:1: period: tháng báo cáo ghi 2026-09 nhưng tên tệp là 2026-10.yml; "
+                                    "sửa cho trùng nhau"]
+    month(project, total=ROW, extra="period: 2026-10\n")
+    assert project.content().results.months[0].key == "2026-10"

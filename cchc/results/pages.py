@@ -55,11 +55,24 @@ def describe(month: Month, department: str = "") -> str:
     """The month's key figures in one sentence (the page's lead, the card, the feed entry say the same)."""
     t = month.total
     who = f"{department} " if department else ""
-    text = (f"Tháng {month.label}, {who}tiếp nhận mới {words.number(t.received_new)} hồ sơ "
-            f"({words.percent(t.online_rate)} nộp trực tuyến), giải quyết xong {words.number(t.settled)} hồ sơ, "
-            f"{words.percent(t.on_time_rate)} trước và đúng hạn")
-    text += f"; cuối tháng còn {words.number(t.pending)} hồ sơ đang giải quyết"
-    text += f", trong đó {words.number(t.pending_overdue)} hồ sơ quá hạn." if t.pending_overdue else ", không hồ sơ nào quá hạn."
+    if t.received_new:
+        came = (f"tiếp nhận mới {words.number(t.received_new)} hồ sơ "
+                f"({words.percent(t.online_rate)} nộp trực tuyến)")
+    else:
+        came = "không tiếp nhận hồ sơ mới"
+    if t.settled:
+        went = (f"giải quyết xong {words.number(t.settled)} hồ sơ, "
+                f"{words.percent(t.on_time_rate)} trước và đúng hạn")
+    else:
+        went = "chưa giải quyết xong hồ sơ nào"
+    text = f"Tháng {month.label}, {who}{came}, {went}"
+    if not t.pending:
+        text += "; cuối tháng không còn hồ sơ đang giải quyết."
+    elif t.pending_overdue:
+        text += (f"; cuối tháng còn {words.number(t.pending)} hồ sơ đang giải quyết, trong đó "
+                 f"{words.number(t.pending_overdue)} hồ sơ quá hạn.")
+    else:
+        text += f"; cuối tháng còn {words.number(t.pending)} hồ sơ đang giải quyết, không hồ sơ nào quá hạn."
     if month.satisfaction is not None:
         text += " " + satisfaction_text(month)
     return text
@@ -73,11 +86,15 @@ def satisfaction_text(month: Month) -> str:
                      f"{words.number(s.responses)} lượt)")
     if s.index is not None:
         parts.append(f"chỉ số hài lòng {words.index(s.index)}")
+    if not parts:  # 0 responses and no index
+        parts.append("chưa có lượt đánh giá nào")
     return "Mức độ hài lòng: " + "; ".join(parts) + "."
 
 
 def headline(month: Month) -> str:
     """The key figure, as a card's title."""
+    if month.total.on_time_rate is None:
+        return f"Kết quả giải quyết hồ sơ tháng {month.label}"
     return f"{words.percent(month.total.on_time_rate)} hồ sơ giải quyết trước và đúng hạn"
 
 
@@ -94,7 +111,8 @@ def _card(results: Results, settings: Settings) -> Card:
     demo = latest.demo
     return Card(title=headline(latest), eyebrow="Kết quả giải quyết thủ tục hành chính",
                 footer=settings.department.name,
-                detail=f"Tháng {latest.label} · {words.percent(latest.total.online_rate)} nộp trực tuyến",
+                detail=f"Tháng {latest.label} · " + (f"{words.percent(latest.total.online_rate)} nộp trực tuyến"
+                                                     if latest.total.received_new else "không có hồ sơ mới"),
                 band="Số liệu minh hoạ" if demo else "", band_kind="pending" if demo else "")
 
 
