@@ -56,6 +56,7 @@ TITLE = ["SỞ Y TẾ TỈNH LAI CHÂU", "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT T
 MONTH = "content/ket-qua/2026-10.yml"
 EXPECTED = """\
 # yaml-language-server: $schema=../../schemas/results.schema.json
+period: 2026-10
 source: Báo cáo số 123/BC-SYT ngày 05/11/2026
 fields:
   - field: kham-benh-chua-benh
@@ -393,23 +394,23 @@ def test_figures_that_do_not_add_up_get_the_loaders_message_with_the_cell_and_no
     book.active["K9"] = 23  # the stated subtotal keeps the report's 20 + 3
     book.save(sheet)
     assert failure(root, sheet) == [
-        "content/ket-qua/2026-10.yml:3: fields[1]: số hồ sơ không cân: kỳ trước chuyển qua 12 + mới tiếp nhận 188 "
+        "content/ket-qua/2026-10.yml:4: fields[1]: số hồ sơ không cân: kỳ trước chuyển qua 12 + mới tiếp nhận 188 "
         "= 200, nhưng đã giải quyết 172 + đang giải quyết 24 + trả lại, rút 5 = 201; kiểm tra lại các số của dòng "
         "này (bao-cao.xlsx: Sheet1, dòng 9)",
-        "content/ket-qua/2026-10.yml:14: fields[1].pending: tổng số đang giải quyết ghi 23, nhưng đang giải quyết, "
+        "content/ket-qua/2026-10.yml:15: fields[1].pending: tổng số đang giải quyết ghi 23, nhưng đang giải quyết, "
         "chưa đến hạn 20 + đang giải quyết, đã quá hạn 4 = 24 (bao-cao.xlsx: Sheet1!K9)",
     ]
     # A total row that balances by itself but is not the sum of the fields.
     total = dict(TOTAL, settled_late=4, pending_on_time=43)
     problems = failure(root, workbook(tmp_path / "tong.xlsx", total=total))
     assert problems == [
-        "content/ket-qua/2026-10.yml:49: total.settled_late: dòng tổng ghi đã giải quyết quá hạn 4, nhưng cộng các "
+        "content/ket-qua/2026-10.yml:50: total.settled_late: dòng tổng ghi đã giải quyết quá hạn 4, nhưng cộng các "
         "lĩnh vực được 3 (tong.xlsx: Sheet1!J12)",
-        "content/ket-qua/2026-10.yml:50: total.settled: dòng tổng ghi tổng số đã giải quyết 1499, nhưng cộng các "
+        "content/ket-qua/2026-10.yml:51: total.settled: dòng tổng ghi tổng số đã giải quyết 1499, nhưng cộng các "
         "lĩnh vực được 1498 (tong.xlsx: Sheet1!G12)",
-        "content/ket-qua/2026-10.yml:51: total.pending_on_time: dòng tổng ghi đang giải quyết, chưa đến hạn 43, "
+        "content/ket-qua/2026-10.yml:52: total.pending_on_time: dòng tổng ghi đang giải quyết, chưa đến hạn 43, "
         "nhưng cộng các lĩnh vực được 44 (tong.xlsx: Sheet1!L12)",
-        "content/ket-qua/2026-10.yml:53: total.pending: dòng tổng ghi tổng số đang giải quyết 48, nhưng cộng các "
+        "content/ket-qua/2026-10.yml:54: total.pending: dòng tổng ghi tổng số đang giải quyết 48, nhưng cộng các "
         "lĩnh vực được 49 (tong.xlsx: Sheet1!K12)",
     ]
 

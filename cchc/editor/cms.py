@@ -278,6 +278,17 @@ def cms_config(settings: Settings, categories: TermIndex, fields: TermIndex) -> 
                 "fields": SchemaForm("decision", choices).fields(),
             },
             {
+                "name": "ket-qua", "label": "Kết quả giải quyết", "label_singular": "tháng",
+                "description": "Số liệu báo cáo tháng về tiếp nhận, giải quyết hồ sơ; trang /tthc/ket-qua/ vẽ biểu đồ "
+                               "từ đây. Có thể nhập thẳng từ bảng tính bằng make import-ket-qua.",
+                "folder": f"{layout.CONTENT}/{layout.RESULTS_DIR}", "extension": "yml", "format": "yml", "create": True,
+                # The loader reads the month from the file name: <yyyy>-<mm>.yml, from the month typed in the form.
+                "slug": "{{period}}", "identifier_field": "period", "summary": "Tháng {{period}}",
+                "sortable_fields": {"fields": ["period"], "default": {"field": "period", "direction": "descending"}},
+                "editor": no_preview,
+                "fields": _required(SchemaForm("results", choices).fields(), "period"),
+            },
+            {
                 "name": "cau-hinh", "label": "Danh mục và hỏi – đáp", "editor": no_preview,
                 "files": [
                     _list_file("chuyen-muc", "Chuyên mục tin tức", f"{layout.CONTENT}/{layout.CATEGORIES_FILE}", "categories", choices),
@@ -287,6 +298,11 @@ def cms_config(settings: Settings, categories: TermIndex, fields: TermIndex) -> 
             },
         ],
     }, local_port=settings.editor.local_port)
+
+
+def _required(fields: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    """``name`` required in the form though optional in the file (a file imported or typed by hand may omit it)."""
+    return [{k: v for k, v in f.items() if k != "required"} if f["name"] == name else f for f in fields]
 
 
 def _with_default(fields: list[dict[str, Any]], name: str, value: Any) -> list[dict[str, Any]]:

@@ -612,7 +612,7 @@ def import_results(path: Path, root: Path, month: str | None = None, reference: 
     if target.exists() and not overwrite:
         raise ImportFailed([f"{relative} đã có (tháng {number:02d}/{year}); chưa ghi đè. Để thay bằng số liệu của "
                             "bảng tính, thêm --ghi-de (make import-ket-qua … GHI_DE=1)"])
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"period": f"{year}-{number:02d}"}  # the web editor names files by it
     if reference is not None and reference.strip():
         data["source"] = reference
     if read.fields:

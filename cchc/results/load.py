@@ -59,6 +59,8 @@ def _load(path: Path, source: str, errors: FileErrors, fields: TermIndex[Field],
     if data is None:
         return None
     broken = schema.invalid_keys(data, SCHEMA)
+    if period is not None and "period" in data and "period" not in broken and data["period"] != path.stem:
+        errors.at(("period",), f"tháng báo cáo ghi {data['period']} nhưng tên tệp là {path.name}; sửa cho trùng nhau")
     if "fields" not in data and "total" not in data:
         errors.at("fields", "chưa có số liệu: ghi theo từng lĩnh vực (fields), dòng tổng cộng (total), hoặc cả hai",
                   line=1)
