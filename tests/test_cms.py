@@ -49,7 +49,7 @@ def _resolve(schema, prop):
 
 def _compare(schema, node, fields, where):
     """Same fields, same order, same required-ness, all the way down."""
-    props = node.get("properties", {})
+    props = {name: prop for name, prop in node.get("properties", {}).items() if not prop.get("x-cms-hidden")}
     assert [f["name"] for f in fields if f["name"] != "body"] == list(props), where
     for field in fields:
         if field["name"] == "body":
@@ -137,6 +137,7 @@ def test_collections_write_where_the_loaders_read(config):
     assert "required" not in period and period["pattern"][0] == "^[0-9]{4}-[0-9]{2}$"
     (rows,) = [f for f in results["fields"] if f["name"] == "fields"]
     assert rows["fields"][0]["widget"] == "select"  # the fields of content/linh-vuc.yml, by slug
+    assert "demo" not in [f["name"] for f in results["fields"]]  # the demo content's mark, never an editor's
     assert [f["file"] for f in lists["files"]] == ["content/categories.yml", "content/linh-vuc.yml", "content/hoi-dap.yml"]
     assert config["backend"] == {**config["backend"], "name": "github", "repo": "so-y-te-hoa-an/trang-cchc",
                                  "branch": "main"}

@@ -59,7 +59,9 @@ class SchemaForm:
     def fields(self, node: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         node = node or self.schema
         required = set(node.get("required", ()))
-        return [self.field(name, prop, name in required) for name, prop in node.get("properties", {}).items()]
+        # x-cms-hidden: a key the files may carry that no editor sets (the demo content's own mark).
+        return [self.field(name, prop, name in required) for name, prop in node.get("properties", {}).items()
+                if not prop.get("x-cms-hidden")]
 
     def _resolve(self, prop: dict[str, Any]) -> dict[str, Any]:
         if "$ref" not in prop:
