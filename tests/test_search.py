@@ -120,3 +120,9 @@ def test_other_pages_fetch_no_search_file(browser, server, demo_content):
 def test_no_lunr_index_is_built(demo_site):
     assert not (demo_site / "search" / "search_index.json").exists()
     assert (demo_site / "pagefind" / "pagefind.js").is_file()
+
+
+def test_the_results_page_is_found_with_or_without_accents(page):
+    # Its title and lead are indexed; its tables of figures are not (a search for "734" is not about it).
+    assert "/tthc/ket-qua/" in top3(page, "kết quả giải quyết hồ sơ")
+    assert "/tthc/ket-qua/" in top3(page, "ket qua giai quyet thu tuc hanh chinh")

@@ -127,6 +127,7 @@ def _main_page(results: Results, settings: Settings) -> PageSpec:
         src_uri=layout.index_source(layout.RESULTS),
         title=TITLE,
         template="tthc-results.html",
+        searchable=True,  # its title and lead (overrides/tthc-results.html)
         description=description,
         share=with_card(layout.RESULTS, _card(results, settings), title=named_title(TITLE, settings),
                         description=description, breadcrumbs=crumbs, structured=(breadcrumbs(crumbs, settings),),
@@ -204,24 +205,29 @@ def _size(svg: bytes) -> tuple[int, int]:
     return (round(float(match[1])), round(float(match[2]))) if match else (340, 240)
 
 
-def _rate_summary(what: str, points: list[tuple[str, Fraction | None]]) -> str:
-    shown = [(label, rate) for label, rate in points if rate is not None]
+def _extremes(pairs: list[tuple[str, Fraction | None]]) -> tuple[tuple, tuple, tuple] | None:
+    """The last, lowest and highest (label, rate) that has a rate, or None when none has."""
+    shown = [(label, rate) for label, rate in pairs if rate is not None]
     if not shown:
+        return None
+    return shown[-1], min(shown, key=lambda p: p[1]), max(shown, key=lambda p: p[1])
+
+
+def _rate_summary(what: str, points: list[tuple[str, Fraction | None]]) -> str:
+    found = _extremes(points)
+    if found is None:
         return f"Chưa có hồ sơ để tính {what}."
-    low = min(shown, key=lambda p: p[1])
-    high = max(shown, key=lambda p: p[1])
-    last = shown[-1]
+    last, low, high = found
     return (f"{what[0].upper()}{what[1:]} tháng {last[0]} là {words.percent(last[1])}; "
             f"thấp nhất {words.percent(low[1])} (tháng {low[0]}), cao nhất {words.percent(high[1])} "
             f"(tháng {high[0]}). Số liệu từng tháng ở bảng bên dưới.")
 
 
 def _field_summary(what: str, rows: list[tuple[str, Fraction | None]]) -> str:
-    shown = [(name, rate) for name, rate in rows if rate is not None]
-    if not shown:
+    found = _extremes(rows)
+    if found is None:
         return f"Chưa có hồ sơ để tính {what}."
-    low = min(shown, key=lambda p: p[1])
-    high = max(shown, key=lambda p: p[1])
+    _, low, high = found
     return (f"{what[0].upper()}{what[1:]} cao nhất ở lĩnh vực {high[0]} ({words.percent(high[1])}), "
             f"thấp nhất ở lĩnh vực {low[0]} ({words.percent(low[1])}). Số liệu ở bảng theo lĩnh vực.")
 
