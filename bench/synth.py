@@ -2,7 +2,8 @@
 
 N news posts (about 3 KB of Vietnamese each, spread over years and every
 category) and M procedures (records modelled on the demo ones, each with a
-unique code), announced by decisions of 20 entries. Deterministic: the same
+unique code), announced by decisions of 20 entries, and ten years of monthly results of handling
+procedures for every field. Deterministic: the same
 sizes give the same files.
 """
 
@@ -46,7 +47,39 @@ def write_site(target: Path, posts: int, procedures: int) -> Path:
     random_ = random.Random(SEED)
     _posts(content, posts, random_)
     _procedures(content, procedures, random_)
+    _results(content, RESULT_MONTHS, random_)
     return target / "mkdocs.yml"
+
+
+RESULT_MONTHS = 120  # ten years of monthly results, as the posts span 2017-2026: 11 results pages, 110 charts
+
+
+def _results(content: Path, months: int, random_: random.Random) -> None:
+    """``months`` monthly reports up to 10/2026, every field of linh-vuc.yml, each row balanced."""
+    fields = re.findall(r"^\s+slug: (\S+)$", (content / "linh-vuc.yml").read_text(encoding="utf-8"), re.M)
+    folder = content / "ket-qua"
+    folder.mkdir()
+    pending = {field: 0 for field in fields}
+    for index in range(months):
+        year, month = divmod(2026 * 12 + 9 - (months - 1 - index), 12)
+        lines = [f"period: {year}-{month + 1:02d}", "fields:"]
+        for field in fields:
+            new = random_.randint(5, 300)
+            online = random_.randint(0, new)
+            carried = pending[field]
+            returned = random_.randint(0, new // 50)
+            left = random_.randint(0, (carried + new - returned) // 8)
+            settled = carried + new - returned - left
+            late = random_.randint(0, settled // 40)
+            early = random_.randint(0, settled - late)
+            overdue = random_.randint(0, left // 5)
+            pending[field] = left
+            lines += [f"  - field: {field}", f"    carried_over: {carried}", f"    received_online: {online}",
+                      f"    received_direct: {new - online}", f"    settled_early: {early}",
+                      f"    settled_on_time: {settled - late - early}", f"    settled_late: {late}",
+                      f"    pending_on_time: {left - overdue}", f"    pending_overdue: {overdue}",
+                      f"    returned: {returned}"]
+        (folder / f"{year}-{month + 1:02d}.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _posts(content: Path, count: int, random_: random.Random) -> None:

@@ -58,7 +58,8 @@ def check(root: Path) -> int:
     print(
         f"Nội dung hợp lệ: {len(news.posts)} tin bài đăng được, {news.hidden} bản nháp hoặc hẹn đăng, "
         f"{len(news.categories)} chuyên mục, {len(news.qa)} câu hỏi, "
-        f"{len(tthc.procedures)} thủ tục ({len(tthc.in_force)} đang có hiệu lực) trong {len(tthc.fields)} lĩnh vực."
+        f"{len(tthc.procedures)} thủ tục ({len(tthc.in_force)} đang có hiệu lực) trong {len(tthc.fields)} lĩnh vực, "
+        f"{len(content.results.months)} tháng số liệu kết quả giải quyết."
     )
     return 0
 
