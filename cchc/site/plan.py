@@ -64,6 +64,7 @@ def plan_pages(content: Content, memo: dict | None = None, record_key: Callable[
 
 _SETTINGS, _NEWS_PAGES, _TTHC_PAGES, _RESULTS_PAGES = "settings", "news pages", "tthc pages", "results pages"
 _RESULTS_FILES, _TTHC_LIST = "results files", "tthc list"
+_TTHC_FILES, _RECORD_PARTS, _PAGE_PARTS = "tthc files", "record parts", "page parts"
 
 
 def _quoting_results(tthc: list[PageSpec], latest: Any, memo: dict | None) -> list[PageSpec]:
@@ -92,7 +93,6 @@ def _kept_by_value(memo: dict | None, name: str, key: Any, make: Callable[[], An
     if kept is None or kept[0] != key:
         kept = memo[name] = (key, make())
     return kept[1]
-_TTHC_FILES, _RECORD_PARTS, _PAGE_PARTS = "tthc files", "record parts", "page parts"
 
 
 def plan_files(content: Content, dates: gitdates.FileDates | None = None, memo: dict | None = None,
