@@ -200,3 +200,22 @@ def test_the_300_px_check_catches_a_faint_or_small_title():
             assert contrast(background, ink) < MIN_CONTRAST
         else:
             assert body_height(thumb, title.bbox) < MIN_TITLE_X_HEIGHT
+
+
+def test_cards_are_light_palette_pngs_whose_own_colours_are_exact(demo_cards):
+    """Issue 22: ≤ 20 KB a card (median) as a 32-colour PNG; panels, band and letters keep their exact colour."""
+    sizes = []
+    for card in [*demo_cards.values(), *synthetic_cards()]:
+        data = draw(card)
+        sizes.append(len(data))
+        with Image.open(BytesIO(data)) as image:
+            assert image.format == "PNG" and image.mode == "P" and image.size == SIZE
+            assert len(image.getcolors()) <= 32
+            pixels = image.convert("RGB")
+        boxes = layout(card)
+        for box in boxes:
+            if box.shape == "rect":  # a flat panel: its middle is its own colour, not a shade of it
+                left, top, right, bottom = box.bbox
+                assert pixels.getpixel(((left + right) // 2, bottom - 2)) == box.background, (box.name, card.title)
+    sizes.sort()
+    assert sizes[len(sizes) // 2] <= 20 * 1024 and sizes[-1] <= 40 * 1024, sizes
