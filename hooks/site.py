@@ -22,6 +22,7 @@ import shutil
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 import material
@@ -46,7 +47,7 @@ from frame import Frame  # noqa: E402 - beside this file
 from late_writes import LateWrites  # noqa: E402 - beside this file, imports cchc
 
 import cchc  # noqa: E402
-from cchc.core import gitdates, layout  # noqa: E402
+from cchc.core import diskcache, gitdates, layout  # noqa: E402
 from cchc.core.dates import build_now, format_date, format_datetime  # noqa: E402
 from cchc.core.errors import ContentErrors, Report, display_path  # noqa: E402
 from cchc.core.html_policy import Sanitiser  # noqa: E402
@@ -183,6 +184,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except ContentErrors as errors:
         state.content_errors = [str(error) for error in errors.errors]
         raise PluginError(errors.report()) from None
+    # What this build takes from .cache/ is recorded from here on, so that its end can remove the rest; the
+    # shared lock, held by this process until it ends, keeps any other build from pruning meanwhile.
+    diskcache.usage.paths.clear()
+    if _cache_lock.get(settings.cache_dir) is None:
+        _cache_lock[settings.cache_dir] = diskcache.hold(settings.cache_dir)
     try:
         state.content = load_content(settings, build_now(), preview=preview, memo=memo)
     except ContentErrors as errors:
@@ -556,6 +562,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             # Last, once Pagefind and /admin/ are written: .gz and .br beside every text file, for servers
             # that send them as they are (cchc.render.precompress). Never in the preview, which must stay fast.
             _precompress(site_dir, content.settings.cache_dir)
+            _prune(content.settings.cache_dir)
     except (SearchIndexError, AdminError, OSError) as error:
         raise PluginError(str(error)) from None
     if state.preview is not None:
@@ -567,6 +574,19 @@ def on_post_build(config: MkDocsConfig) -> None:
             preview_server.write_error_page(state.preview, site_dir, state.site_name)
         else:
             _log.info(f"Bản xem thử: {state.delta.summary()}.")
+
+
+def _prune(cache: Path) -> None:
+    # A whole build only: a preview's builds use a part of what the site needs. Never while another build
+    # or a preview holds the cache (cchc.core.diskcache.prune).
+    done = diskcache.prune(cache, diskcache.usage, _cache_lock.get(cache))
+    if done.skipped:
+        _log.info("Chưa dọn .cache/: một bản dựng hoặc bản xem thử khác đang dùng.")
+    elif done.removed:
+        _log.info(f"Dọn .cache/: xoá {done.removed} tệp bản dựng này không dùng ({done.freed / 1e6:.1f} MB).")
+
+
+_cache_lock: dict[Path, IO[str]] = {}  # .cache/ folder → its shared lock, held by this process until it ends
 
 
 def _precompress(site_dir: Path, cache: Path) -> None:

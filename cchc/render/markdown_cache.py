@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cchc.core.diskcache import cached, key
+from cchc.core.diskcache import cached, key, usage
 
 _VERSION = "render-v2"  # change when what is stored changes (v2: sanitised HTML)
 
@@ -48,6 +48,7 @@ class RenderCache:
 
     def load(self, entry: str) -> Rendered | None:
         path = self.folder / f"{entry}.pickle"
+        usage.mark(path)
         try:
             value = pickle.loads(path.read_bytes())
         except FileNotFoundError:

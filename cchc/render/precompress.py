@@ -24,7 +24,7 @@ from pathlib import Path
 
 import brotli
 
-from cchc.core.diskcache import cached, key, place
+from cchc.core.diskcache import cached, key, place, usage
 
 # What browsers fetch as text (pages, styles, scripts, feeds, open data, source maps, the editor's
 # config.yml) plus WebAssembly, which shrinks by half. Not images, fonts (woff2 is Brotli inside),
@@ -154,6 +154,7 @@ def _copy(data: bytes, suffix: str, compress, cache: Path | None, digest: str,
         packed = compress(data)
         return packed if _worth(len(data), len(packed)) else None
     path = cache / f"{digest}{suffix}"
+    usage.mark(path)
     if not path.is_file():
         packed = compress(data)
         result.made += 1
