@@ -64,6 +64,7 @@ class Result:
     search_bytes: int | None = None
     html_bytes: tuple[int, int, int] = (0, 0, 0)  # every page raw, and its .gz and .br copies (raw if none)
     cold_precompress: float = 0.0  # seconds to compress the whole site with no cached copy
+    kinds: dict[str, int] = field(default_factory=dict)  # output bytes by kind (KINDS)
 
     @property
     def seconds(self) -> float:
@@ -86,10 +87,38 @@ def build(config: Path, site: Path, env: dict[str, str]) -> tuple[float, float]:
     return elapsed, int(result.stderr.strip().splitlines()[-1]) / 1024
 
 
+KINDS = ("HTML", "cards", "thumbnails", "search index", "assets", "attachments", "data, feeds, charts",
+         ".gz/.br copies")
+
+
+def kind_of(relative: str) -> str:
+    """What a published file is, for the output budget: the first rule that matches."""
+    name = relative.rsplit("/", 1)[-1]
+    if name.endswith((".gz", ".br")):
+        return ".gz/.br copies"
+    if relative.startswith("pagefind/"):
+        return "search index"
+    if name.endswith(".html"):
+        return "HTML"
+    if name == "anh-chia-se.png":
+        return "cards"
+    if ".nho." in name:
+        return "thumbnails"
+    if relative.startswith(("assets/", "admin/", "search/", "javascripts/", "stylesheets/")):
+        return "assets"
+    if name.endswith((".xml", ".json", ".csv", ".svg", ".txt", ".yml")):
+        return "data, feeds, charts"
+    return "attachments"  # photos, PDF, DOCX, XLSX beside posts, procedures and decisions
+
+
 def measure_output(result: Result, site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
     result.pages = len(pages)
-    result.output_mb = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
+    files = [p for p in site.rglob("*") if p.is_file()]
+    result.output_mb = sum(p.stat().st_size for p in files) / 1e6
+    result.kinds = dict.fromkeys(KINDS, 0)
+    for path in files:
+        result.kinds[kind_of(path.relative_to(site).as_posix())] += path.stat().st_size
     sizes = []
     for page in pages:
         raw = page.read_bytes()
@@ -226,6 +255,17 @@ def table(results: list[Result]) -> str:
     return "\n".join(rows)
 
 
+def kinds_table(results: list[Result]) -> str:
+    floors = {r.size: r.output_mb for r in results if r.name == "floor"}
+    rows = ["| size | variant | " + " | ".join(KINDS) + " | total | × floor |", "|---" * (len(KINDS) + 4) + "|"]
+    for r in results:
+        floor = floors.get(r.size)
+        ratio = f"{r.output_mb / floor:.2f}" if floor else "–"
+        rows.append(f"| {r.size} | {r.name} | " + " | ".join(f"{r.kinds.get(k, 0) / 1e6:.1f}" for k in KINDS)
+                    + f" | {r.output_mb:.1f} | {ratio} |")
+    return "\n".join(rows)
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -277,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"(× {mine.seconds / bare.seconds:.2f}); with no cached copy, compressing takes {mine.cold_precompress:.1f} s; "
                   f"HTML {raw / 1e6:.1f} MB, as .gz {gz / 1e6:.1f} MB ({gz / raw:.1%}), "
                   f"as .br {br / 1e6:.1f} MB ({br / raw:.1%})")
+    print("\nOutput by kind, MB (× floor: the whole output against the floor's):\n")
+    print(kinds_table(results))
     if previews:
         full = {r.size: r.seconds for r in ours}
         print("\nLive preview (make serve: mkdocs serve --dirty), save → page shows it; "
