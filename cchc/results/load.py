@@ -15,7 +15,7 @@ from cchc.core import layout, schema
 from cchc.core.errors import FileErrors, Report, display_path
 from cchc.core.files import walk
 from cchc.core.terms import TermIndex
-from cchc.results.model import COLUMNS, SUBTOTALS, Counts, FieldCounts, Month, Results, Satisfaction
+from cchc.results.model import COLUMNS, SUBTOTALS, Counts, FieldCounts, Month, Results, Satisfaction, add_up
 from cchc.tthc.model import Field
 
 NAME = re.compile(r"^(\d{4})-(\d{2})$")
@@ -154,9 +154,7 @@ def _counts(row: dict[str, Any], at: tuple, errors: FileErrors) -> Counts | None
 
 def _sum(rows: list[FieldCounts], stated: dict[str, Any] | None, errors: FileErrors) -> Counts | None:
     """The total of the fields; a stated total row must equal it, column by column."""
-    total = rows[0].counts
-    for row in rows[1:]:
-        total = total + row.counts
+    total = add_up(row.counts for row in rows)
     if stated is None:
         return total
     names = labels()

@@ -7,8 +7,11 @@ kept as exact fractions; only their wording rounds (cchc.results.words).
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from fractions import Fraction
+from functools import reduce
 from pathlib import Path
 
 from cchc.core import layout
@@ -148,12 +151,16 @@ class Results:
         return list(reversed(self.months[:count]))
 
 
+def add_up(counts: Iterable[Counts]) -> Counts | None:
+    """Several rows added column by column (Counts.__add__); None for none."""
+    rows = iter(counts)
+    first = next(rows, None)
+    return None if first is None else reduce(operator.add, rows, first)
+
+
 def total(months: list[Month]) -> Counts | None:
     """The counts of several months added up (a stock such as carried_over is summed too: only flows are read)."""
-    out = None
-    for month in months:
-        out = month.total if out is None else out + month.total
-    return out
+    return add_up(month.total for month in months)
 
 
 def by_field(months: list[Month]) -> list[tuple[Field, Counts]]:
