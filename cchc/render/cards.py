@@ -18,7 +18,7 @@ import io
 import json
 import os
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -29,7 +29,7 @@ RGB = tuple[int, int, int]
 
 SIZE = (1200, 630)
 FOOTER_TOP = SIZE[1] - 104  # the footer band (emblem and department) fills the card below this line
-_VERSION = "card-v5"  # change when the drawing below changes
+_VERSION = "card-v6"  # change when the drawing below changes
 _BLUE, _DARK, _WHITE, _SOFT, _MUTED = (11, 92, 138), (16, 34, 46), (255, 255, 255), (238, 244, 248), (74, 85, 96)
 _BADGE = {"toan_trinh": ((223, 243, 228), (17, 83, 43)), "mot_phan": ((227, 238, 250), (13, 61, 107))}
 # The status band: (background, ink). Retired: white on dark red; pending: dark on amber.
@@ -83,6 +83,12 @@ def _font(weight: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(folder / f"SourceSansPro-{weight}.ttf"), size)
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_length(font: ImageFont.FreeTypeFont, word: str) -> float:
+    """A word's width: titles try up to five sizes, and a thousand cards share most of their words."""
+    return font.getlength(word)
+
+
 def _split_word(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     pieces = [""]
     for char in word:
@@ -100,7 +106,7 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
         candidate = f"{lines[-1]} {word}" if lines else word
         if lines and font.getlength(candidate) <= width:
             lines[-1] = candidate
-        elif font.getlength(word) <= width:
+        elif _word_length(font, word) <= width:
             lines.append(word)
         else:
             head, *rest = _split_word(word, font, width)
@@ -113,7 +119,7 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
 
 
 def _fits_whole_words(text: str, font: ImageFont.FreeTypeFont, width: int) -> bool:
-    return all(font.getlength(word) <= width for word in text.split())
+    return all(_word_length(font, word) <= width for word in text.split())
 
 
 def _ellipsize(line: str, font: ImageFont.FreeTypeFont, width: int) -> str:
@@ -266,57 +272,82 @@ def layout(card: Card) -> list[Box]:
     return boxes + _footer(card)
 
 
+# Shades of each text's ink over its background, ends included: a letter's edge pixels take the nearest.
+# Four keep a card at most 32 colours and read the same at 1200 px and at 300 px (issue 22 compared 3 to 8).
+_SHADES = 4
+
+
+def _palette(boxes: list[Box]) -> tuple[list[RGB], dict[tuple[RGB, RGB], list[int]]]:
+    """The card's colours, and for each (background, ink) pair of a text the palette index of each shade."""
+    colours: list[RGB] = [_WHITE]
+    index = {_WHITE: 0}
+
+    def entry(colour: RGB) -> int:
+        if colour not in index:
+            index[colour] = len(colours)
+            colours.append(colour)
+        return index[colour]
+
+    shades: dict[tuple[RGB, RGB], list[int]] = {}
+    for box in boxes:
+        entry(box.background)
+        entry(box.ink)
+        pair = (box.background, box.ink)
+        if box.text and pair not in shades:
+            shades[pair] = [entry(tuple(round(b + (i - b) * level / (_SHADES - 1)) for b, i in zip(*pair, strict=True)))
+                            for level in range(_SHADES)]
+    return colours, shades
+
+
 def paint(boxes: list[Box]) -> Image.Image:
-    image = Image.new("RGB", SIZE, _WHITE)
+    """The card as a palette image, drawn in its own colours: no quantising afterwards (that was a third of
+    a card's time), and panels, letters and band keep their exact colour.
+
+    Panels are filled with their palette index. Letters are drawn once, as coverage, on a grey layer of
+    the whole card (texts never overlap, tests/test_cards.py); each text's box of that layer then becomes
+    its pair's shades and is pasted over its panel.
+    """
+    colours, shades = _palette(boxes)
+    number = {colour: i for i, colour in enumerate(colours)}
+    # Drawn as palette indices in a grey image (Pillow pastes grey into grey as it is), made a palette
+    # image at the end.
+    image = Image.new("L", SIZE, 0)
     pen = ImageDraw.Draw(image)
+    coverage = Image.new("L", SIZE, 0)
+    letters = ImageDraw.Draw(coverage)
     for box in boxes:
         left, top, right, bottom = box.bbox
+        back, ink = number[box.background], number[box.ink]
         if box.shape == "rect":
-            pen.rectangle([left, top, right - 1, bottom - 1], fill=box.background)
+            pen.rectangle([left, top, right - 1, bottom - 1], fill=back)
         elif box.shape == "round":
-            pen.rounded_rectangle([left, top, right - 1, bottom - 1], radius=10, fill=box.background)
+            pen.rounded_rectangle([left, top, right - 1, bottom - 1], radius=10, fill=back)
         elif box.shape == "emblem":
             cx, cy = (left + right - 1) // 2, (top + bottom - 1) // 2
-            pen.ellipse([left, top, right - 1, bottom - 1], fill=box.background)
-            pen.rectangle([cx - 6, cy - 17, cx + 6, cy + 17], fill=box.ink)
-            pen.rectangle([cx - 17, cy - 6, cx + 17, cy + 6], fill=box.ink)
+            pen.ellipse([left, top, right - 1, bottom - 1], fill=back)
+            pen.rectangle([cx - 6, cy - 17, cx + 6, cy + 17], fill=ink)
+            pen.rectangle([cx - 17, cy - 6, cx + 17, cy + 6], fill=ink)
         if box.text:
-            pen.text(box.origin, box.text, font=_font(box.weight, box.size), fill=box.ink, anchor="ls")
-    return image
-
-
-PALETTE = 32  # colours of a card's PNG: flat panels and text, plus the edge shades of its letters
+            letters.text(box.origin, box.text, font=_font(box.weight, box.size), fill=255, anchor="ls")
+            steps = shades[(box.background, box.ink)]
+            table = [steps[round(value * (_SHADES - 1) / 255)] for value in range(256)]
+            image.paste(coverage.crop(box.bbox).point(table), box.bbox[:2])
+    card = Image.frombytes("P", SIZE, image.tobytes())
+    card.putpalette([value for colour in colours for value in colour])
+    return card
 
 
 def draw(card: Card) -> bytes:
-    """The card as a palette PNG: ~16 KB instead of ~44 KB as full colour, and no slower to make.
+    """The card as a palette PNG: ~15 KB instead of ~44 KB as full colour, drawn in its own few colours.
 
-    A card is a few flat colours and anti-aliased text, so 32 colours look the same at 1200 px and at
-    the 300 px of a chat preview (issue 22 compared them). Facebook and Zalo read it as any PNG.
+    A card is a few flat colours and anti-aliased text, so the 300 px of a chat preview and the full
+    1200 px look the same as in full colour (issue 22 compared them). Facebook and Zalo read it as any PNG.
     """
-    boxes = layout(card)
-    image = paint(boxes).quantize(colors=PALETTE, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    _exact(image, {colour for box in boxes for colour in (box.background, box.ink)})
     out = io.BytesIO()
     # zlib level 6, not optimize=True: a few % larger files, a quarter of the time, which is most of
     # a first build with thousands of posts.
-    image.save(out, "PNG", compress_level=6)
+    paint(layout(card)).save(out, "PNG", compress_level=6)
     return out.getvalue()
-
-
-def _exact(image: Image.Image, colours: set[RGB]) -> None:
-    """Give each of the card's own colours its exact value in the palette: the quantiser averages, so the
-    white panel would come out #fdfdfd and the band a shade off. Each takes the nearest entry still free."""
-    flat = image.getpalette()[: 3 * PALETTE]
-    entries = [tuple(flat[i:i + 3]) for i in range(0, len(flat), 3)]
-    free = set(range(len(entries)))
-    for colour in sorted(colours):
-        if not free:
-            break
-        nearest = min(free, key=lambda i: sum((a - b) ** 2 for a, b in zip(entries[i], colour, strict=True)))
-        entries[nearest] = colour
-        free.discard(nearest)
-    image.putpalette([value for entry in entries for value in entry])
 
 
 def render(card: Card, cache_dir: Path) -> Path:
