@@ -63,6 +63,7 @@ from cchc.render.images import ImageProblem, render_thumbnail  # noqa: E402
 from cchc.render.markdown_cache import RenderCache, Rendered  # noqa: E402
 from cchc.render.precompress import precompress  # noqa: E402
 from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants, index_document  # noqa: E402
+from cchc.render.slim import slim  # noqa: E402
 from cchc.results import words as results_words  # noqa: E402
 from cchc.results.pages import describe as describe_month  # noqa: E402
 from cchc.site.content import Content, load_content  # noqa: E402
@@ -455,6 +456,9 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     env.filters["results_text"] = describe_month
     env.filters["url"] = _escaped_url(env.filters["url"])
     env.globals["layout"] = layout  # the site's own URLs (cchc.core.layout)
+    # JSON in pages (JSON-LD, Material's __config) as UTF-8 text: "Sở" is 4 bytes, not the 12 of
+    # "S\u1edf", about 1 KB a page. tojson still escapes <, >, & and ' for the script element.
+    env.policies["json.dumps_kwargs"] = {**env.policies.get("json.dumps_kwargs", {}), "ensure_ascii": False}
     env.globals["frame"] = Frame(state.nav, config, shared=state.fast)
     # overrides/partials/nav.html wraps Material's own, which it reaches under this prefix.
     env.loader = ChoiceLoader([env.loader, PrefixLoader({"material": FileSystemLoader(MATERIAL_TEMPLATES)})])
@@ -498,7 +502,7 @@ def _escaped_url(mkdocs_url):
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     # The theme's own pages (404.html) get the same content security policy.
-    return _policy(output) if template_name.endswith(".html") else output
+    return _policy(slim(output)) if template_name.endswith(".html") else output
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
@@ -517,8 +521,9 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     # Every page gets its content security policy and goes to Pagefind as it is written
-    # (a preview also keeps what Pagefind got, to index again after a build that writes a few pages).
-    output = _policy(output)
+    # (a preview also keeps what Pagefind got, to index again after a build that writes a few pages);
+    # without the templates' indentation first (cchc.render.slim).
+    output = _policy(slim(output))
     document = index_document(output)
     if state.preview is not None:
         state.preview.search.put(page.file.dest_uri, document)

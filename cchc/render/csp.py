@@ -76,7 +76,7 @@ def add_policy(html: str, frame_hosts: frozenset[str] = frozenset(),
     match = _CHARSET.search(html)
     if match is None:
         return html
-    return html[: match.end()] + "\n    " + meta + html[match.end():]
+    return html[: match.end()] + "\n" + meta + html[match.end():]
 
 
 _SCRIPT_SRC = re.compile(r'(<meta http-equiv="Content-Security-Policy" content="[^"]*?\bscript-src )')
