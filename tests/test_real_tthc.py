@@ -520,7 +520,8 @@ def test_page_shows_every_time_row_and_fee_case(built, source: Source):
 
 
 def test_page_of_the_kind_only_fees(built):
-    text = words(built.page("cong-bo-co-so-kinh-doanh-co-to-chuc-ke-thuoc"))
+    # The article only: the page's JSON-LD states the fees too, for search engines.
+    text = words(built.page("cong-bo-co-so-kinh-doanh-co-to-chuc-ke-thuoc").find(".//article"))
     for label in ("Phí: Không có thông tin", "Lệ phí: Không có thông tin", "Mức giá: Không có thông tin"):
         assert text.count(label) == 3  # one of each on each of the three channels
 
