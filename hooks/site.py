@@ -57,14 +57,18 @@ from cchc.editor.admin import AdminError, write_admin  # noqa: E402
 from cchc.editor.cms import cms_config  # noqa: E402
 from cchc.news.model import Category, News  # noqa: E402
 from cchc.page.spec import PageSpec  # noqa: E402
+from cchc.render import drawing, qr  # noqa: E402
 from cchc.render.cards import Card, render_all  # noqa: E402
 from cchc.render.csp import add_policy  # noqa: E402
-from cchc.render.images import ImageProblem, render_thumbnail  # noqa: E402
+from cchc.render.drawing import Drawings, Job  # noqa: E402
+from cchc.render.images import ImageProblem, render_thumbnail, thumbnail_job  # noqa: E402
 from cchc.render.markdown_cache import RenderCache, Rendered  # noqa: E402
 from cchc.render.precompress import precompress  # noqa: E402
 from cchc.render.search_index import LiveIndex, SearchIndexError, code_variants, index_document  # noqa: E402
 from cchc.render.slim import slim  # noqa: E402
+from cchc.results import charts  # noqa: E402
 from cchc.results import words as results_words  # noqa: E402
+from cchc.results.pages import chart_files  # noqa: E402
 from cchc.results.pages import describe as describe_month  # noqa: E402
 from cchc.site.content import Content, load_content  # noqa: E402
 from cchc.site.plan import docs_share, home_context, plan_cards, plan_files, plan_pages  # noqa: E402
@@ -110,6 +114,10 @@ class _State:
         self.specs: dict[str, PageSpec] = {}
         self.last_changed: LastChanged | None = None  # each page's sitemap lastmod
         self.cards: dict[str, Card] = {}  # share-card URL → what it shows
+        self.drawings = Drawings(_log)  # what .cache/ lacks, drawn by a pool while the build goes on (on_config)
+        self.card_paths: dict[str, Path] | None = None  # share-card URL → its PNG in .cache/, drawn or not yet
+        self.thumbnail_jobs: dict[str, Job] = {}  # thumbnail src_uri → its entry in .cache/ (make build only)
+        self.unplaced: dict[Path, File] = {}  # cards and thumbnails to link into the site once drawn
         self.index: LiveIndex | None = None
         self.last_searchable = ""  # src_uri after which Pagefind can write (PageSpec.searchable)
         self.nav: Navigation | None = None
@@ -208,6 +216,24 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.site_description = escape(config.site_description)
     if preview:
         state.preview.loaded(state.content.tthc)
+    _draw_ahead(state.content)
+    try:
+        _plan(config, root, preview)
+    except BaseException:
+        _stop_drawing()  # a pool left running would keep the process alive until it had drawn everything
+        raise
+    logging.getLogger("mkdocs").addHandler(state.warnings)
+    state.names = _ContentNames({post.src_uri: post.source for post in state.content.news.posts})
+    for handler in logging.getLogger("mkdocs").handlers:  # MkDocs' console and --strict counter included
+        handler.addFilter(state.names)
+    state.quiet.attach()
+    if preview and _serve["dirty"]:
+        state.dirty_notice.attach()
+    return config
+
+
+def _plan(config: MkDocsConfig, root: Path, preview: bool) -> None:
+    settings = state.content.settings
     specs = (plan_pages(state.content, state.preview.plans, state.preview.versions.token) if preview
              else plan_pages(state.content))
     state.specs = {spec.src_uri: spec for spec in specs}
@@ -219,17 +245,30 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     else:
         state.last_changed = LastChanged(state.content, docs_dir)
     state.cards = plan_cards(state.content, specs)
+    if not state.incremental:  # naming every card is a second at 6,000: a preview after a save names its few
+        state.card_paths = render_all(state.cards, settings.cache_dir / "cards", state.drawings)
     state.last_searchable = next((spec.src_uri for spec in reversed(specs) if spec.searchable), "")
     state.sanitiser = Sanitiser(settings.embed_hosts)
     state.renders = RenderCache(settings.cache_dir / "pages", _render_salt(config))
-    logging.getLogger("mkdocs").addHandler(state.warnings)
-    state.names = _ContentNames({post.src_uri: post.source for post in state.content.news.posts})
-    for handler in logging.getLogger("mkdocs").handlers:  # MkDocs' console and --strict counter included
-        handler.addFilter(state.names)
-    state.quiet.attach()
-    if preview and _serve["dirty"]:
-        state.dirty_notice.attach()
-    return config
+
+
+def _draw_ahead(content: Content) -> None:
+    """Hand what .cache/ lacks to the build's pool before planning: charts (the results pages' planning takes
+    them), thumbnails (placed in on_files), QR codes (printed when a procedure page is rendered); the cards
+    follow once planned. Most are drawn while the build plans and renders (cchc.render.drawing)."""
+    drawing.use(state.drawings)
+    if state.incremental:
+        return  # a preview after a save: what it draws is found as its pages are planned, a few at a time
+    cache = content.settings.cache_dir
+    if content.results.months:  # planned once without drawing, to learn which charts (~30 ms at 120 charts)
+        state.drawings.want(charts.missing(lambda: chart_files(content.results, content.settings)))
+    if state.preview is None:  # a preview reads its photos only for the thumbnails it places (on_files)
+        state.thumbnail_jobs = {thumb.src_uri: thumbnail_job(thumb.source, cache / "thumbs")
+                                for thumb in content.news.thumbnails}
+        state.drawings.want(job for job in state.thumbnail_jobs.values() if not job.path.is_file())
+    # The URL each procedure page prints (cchc.tthc.pages); one it does not print is drawn for nothing.
+    state.drawings.want(qr.missing([content.settings.site + p.url for p in content.tthc.procedures], cache / "qr"))
+    state.drawings.submit()
 
 
 def _session(root: Path, config: MkDocsConfig) -> Preview:
@@ -349,8 +388,17 @@ def _thumbnails(content: Content, cache: Path, only: set[str] | None) -> dict[st
     for thumb in content.news.thumbnails:
         if only is not None and thumb.src_uri not in only:
             continue
+        job = state.thumbnail_jobs.get(thumb.src_uri)
         try:
-            made[thumb.src_uri] = render_thumbnail(thumb.source, cache)
+            if job is not None and state.drawings.waiting(job.path):
+                path = state.drawings.wait(job.path)  # drawn by the pool; raises what drawing it raised
+            elif job is not None and job.path.is_file():
+                path = job.path  # named in on_config: the photo is not read twice
+                diskcache.usage.mark(path)
+            else:
+                path = render_thumbnail(thumb.source, cache)
+            # A photo saved again while the pool drew it has another name: made here.
+            made[thumb.src_uri] = path if path.is_file() else render_thumbnail(thumb.source, cache)
         except ImageProblem as problem:
             problems.append(f"  {display_path(thumb.source, content.settings.root)}: {problem}")
     if problems:
@@ -363,21 +411,51 @@ def _images(config: MkDocsConfig, delta: Delta | None) -> list[File]:
 
     ``delta``: a preview build's, which places only the cards whose text changed and the thumbnails whose
     photo did (computing every card's name is a second at 6,000 cards), whatever their files' mtimes say.
+    Cards still being drawn by the pool are waited for here only in the plain path; the fast one links them
+    once drawn (_place_drawn), the pages rendering meanwhile.
     """
     content = state.content
     cache = content.settings.cache_dir
-    cards = state.cards if delta is None else {url: card for url, card in state.cards.items() if url in delta.cards}
-    made = render_all(cards, cache / "cards")
+    if delta is None and state.card_paths is not None:
+        made = dict(state.card_paths)  # named, and the missing ones handed to the pool, in on_config
+    else:
+        made = render_all({url: card for url, card in state.cards.items() if delta is None or url in delta.cards},
+                          cache / "cards", state.drawings)
     made |= _thumbnails(content, cache / "thumbs", None if delta is None else delta.thumbnails)
+    if not state.fast:
+        for path in made.values():
+            if state.drawings.waiting(path):
+                state.drawings.wait(path)  # MkDocs copies the files next
     files = []
     for uri, path in made.items():
         file = (internals.CachedFile if state.fast else File).generated(
             config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
         if state.fast:
-            file.place = state.late.file  # linked from .cache/, after the pages that make its folder
+            # Linked from .cache/ after the pages that make its folder; once drawn, if the pool draws it.
+            file.place = _place_drawn if state.drawings.waiting(path) else state.late.file
             file.modified = True if delta is not None else None
         files.append(file)
     return files
+
+
+def _place_drawn(file: File) -> None:
+    """Link a card or thumbnail the pool draws into the site: now if it is drawn, else when it is (_placed)."""
+    path = Path(file.abs_src_path)
+    if state.drawings.ready(path):
+        state.drawings.wait(path)  # raises what drawing it raised
+        state.late.file(file)
+    else:
+        state.unplaced[path] = file
+
+
+def _placed(wait: bool = False) -> None:
+    """Link into the site what the pool has drawn since the last call (``wait``: everything, waiting for it)."""
+    finished = state.drawings.finish() if wait else state.drawings.poll()
+    for path in [*finished, *(state.unplaced if wait else ())]:
+        file = state.unplaced.pop(path, None)
+        if file is not None:
+            state.drawings.wait(path)
+            state.late.file(file)
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -535,6 +613,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if page.file.src_uri == state.last_searchable and state.index is not None:
         state.index.close_input()  # Pagefind writes the index while the listings render
         state.late.write()
+    if state.drawings.pool is not None:
+        _placed()  # and a progress line now and then
     if not state.fast:
         return output
     state.late.page(page.file.src_uri, output, page.file.abs_dest_path)
@@ -554,6 +634,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     try:
         if state.index is not None:
             state.index.close_input()  # done at the last searchable page, unless the site has none
+        if state.drawings.pool is not None:
+            _placed(wait=True)
+        _stop_drawing()
         state.late.finish()
         index, state.index = state.index, None
         if index is not None:
@@ -606,8 +689,9 @@ def _precompress(site_dir: Path, cache: Path) -> None:
 
 
 def on_build_error(error: Exception) -> None:
-    # No Pagefind process, writer thread or log filter outlives a failed build.
+    # No Pagefind process, drawing pool, writer thread or log filter outlives a failed build.
     _stop_listening()
+    _stop_drawing()
     state.late.abandon()
     if state.index is not None:
         state.index.abort()
@@ -616,6 +700,11 @@ def on_build_error(error: Exception) -> None:
         # Shown instead of every page until a build succeeds (preview_server); after a failure that
         # may have written some pages, the next build writes them all.
         state.preview.failed(state.content_errors or [*state.warnings.messages, str(error)], written=state.writing)
+
+
+def _stop_drawing() -> None:
+    state.drawings.close()  # drawings not started yet are dropped: the next build draws them
+    drawing.use(None)
 
 
 def _stop_listening() -> None:

@@ -16,14 +16,15 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import os
+import logging
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from cchc.core.diskcache import cached, key
+from cchc.core.diskcache import cached, key, usage
+from cchc.render.drawing import Drawings, Job
 
 RGB = tuple[int, int, int]
 
@@ -360,15 +361,37 @@ def _path(card: Card, cache_dir: Path) -> Path:
 
 
 def _draw_to_cache(card: Card, cache_dir: Path) -> None:
-    render(card, cache_dir)
+    """A worker's job (cchc.render.drawing): the card written into the cache, as ``render`` would."""
+    cached(_path(card, cache_dir), lambda: draw(card))
 
 
-def render_all(cards: dict[str, Card], cache_dir: Path) -> dict[str, Path]:
-    """URL → cached PNG; cards not in the cache are drawn on every core."""
-    missing = {card.key(): card for card in cards.values() if not _path(card, cache_dir).is_file()}
-    if len(missing) >= 8 and (os.cpu_count() or 1) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+def render_all(cards: dict[str, Card], cache_dir: Path, drawings: Drawings | None = None) -> dict[str, Path]:
+    """URL → cached PNG; each card's name (its hash) is computed once here.
 
-        with ProcessPoolExecutor() as pool:
-            list(pool.map(_draw_to_cache, missing.values(), [cache_dir] * len(missing), chunksize=8))
-    return {url: render(card, cache_dir) for url, card in cards.items()}
+    The cards not in the cache go to ``drawings``, the build's pool, which draws them while the build goes
+    on: a returned path may not exist yet (``drawings.waiting``). Without ``drawings``, or when too few are
+    missing for a pool, they are drawn before this returns (in a pool of its own, if there are enough).
+    """
+    paths = {url: _path(card, cache_dir) for url, card in cards.items()}
+    for path in paths.values():
+        usage.mark(path)  # used by this build, drawn or not yet
+    missing = {path: cards[url] for url, path in paths.items() if not path.is_file()}
+    if not missing:
+        return paths
+    jobs = [Job("card", path, _draw_to_cache, (card, cache_dir)) for path, card in missing.items()]
+    own = drawings is None
+    if own:
+        drawings = Drawings(logging.getLogger(__name__))
+    try:
+        drawings.want(jobs)
+        if drawings.submit():
+            if own:
+                for path in missing:
+                    drawings.wait(path)
+            return paths
+    finally:
+        if own:
+            drawings.close()
+    for card in missing.values():  # too few for a pool
+        _draw_to_cache(card, cache_dir)
+    return paths

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image, ImageOps
 
 from cchc.core.diskcache import cached, key
+from cchc.render.drawing import Job
 
 THUMB_WIDTH = 480
 _VERSION = b"thumb-v1"  # change when the encoding below changes
@@ -98,7 +99,17 @@ def thumbnail_size(size: tuple[int, int]) -> tuple[int, int]:
 def render_thumbnail(source: Path, cache_dir: Path) -> Path:
     """The cached thumbnail of ``source`` (made on first use); raises ImageProblem for a broken image."""
     data = source.read_bytes()
-    return cached(cache_dir / f"{key(_VERSION, data)}.jpg", lambda: _shrink(data, source.name))
+    return cached(_path(data, cache_dir), lambda: _shrink(data, source.name))
+
+
+def thumbnail_job(source: Path, cache_dir: Path) -> Job:
+    """Where the thumbnail of ``source`` is cached, and how a worker of the build's pool makes it
+    (cchc.render.drawing); the photo is read here once, for its name, and again by the worker."""
+    return Job("thumbnail", _path(source.read_bytes(), cache_dir), render_thumbnail, (source, cache_dir))
+
+
+def _path(data: bytes, cache_dir: Path) -> Path:
+    return cache_dir / f"{key(_VERSION, data)}.jpg"
 
 
 def _shrink(data: bytes, name: str) -> bytes:

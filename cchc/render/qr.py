@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 import segno
 
 from cchc.core.diskcache import cached, key
+from cchc.render import drawing
 
 _VERSION = "qr-v1"  # change when the drawing options below change
 
@@ -18,10 +20,32 @@ def qr_svg(url: str, cache_dir: Path) -> str:
 
     Cached by URL: segno is pure Python (≈13 ms a code), a thousand procedures would
     spend most of a build drawing the same codes again; and kept in memory, so a preview
-    that plans its procedure pages again reads no file.
+    that plans its procedure pages again reads no file. A code the build's pool is drawing
+    (``missing``) is read when the page prints it (drawing.Later), not when it is planned.
     """
-    path = cached(cache_dir / f"{key(_VERSION, segno.__version__, url)}.svg", lambda: _draw(url))
-    return path.read_text(encoding="utf-8")
+    path = _path(url, cache_dir)
+    drawn = drawing.take(path)
+    if drawn is not None:
+        return drawing.Later(lambda: drawn().read_text(encoding="utf-8"))  # type: ignore[return-value]
+    return cached(path, lambda: _draw(url)).read_text(encoding="utf-8")
+
+
+def missing(urls: Iterable[str], cache_dir: Path) -> list[drawing.Job]:
+    """The codes of ``urls`` not in the cache yet, for the build's pool (cchc.render.drawing)."""
+    jobs = []
+    for url in urls:
+        path = _path(url, cache_dir)
+        if not path.is_file():
+            jobs.append(drawing.Job("qr", path, _draw_to_cache, (url, cache_dir)))
+    return jobs
+
+
+def _path(url: str, cache_dir: Path) -> Path:
+    return cache_dir / f"{key(_VERSION, segno.__version__, url)}.svg"
+
+
+def _draw_to_cache(url: str, cache_dir: Path) -> None:
+    cached(_path(url, cache_dir), lambda: _draw(url))
 
 
 def _draw(url: str) -> bytes:

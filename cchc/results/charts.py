@@ -24,6 +24,7 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Callable
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any
 from lxml import etree
 
 from cchc.core.diskcache import cached, key
+from cchc.render.drawing import Job, take
 from cchc.results import words
 
 _VERSION = "charts-v1"  # change when the specs or the cleaning below change: it is part of every cache key
@@ -323,13 +325,41 @@ def _vl_convert_version() -> str:
     return version("vl-convert-python")
 
 
+def missing(plan: Callable[[], Any]) -> list[Job]:
+    """The charts ``plan()`` draws (cchc.results.pages.chart_files) that are not in the cache yet, for the
+    build's pool (cchc.render.drawing), so that they are drawn before the pages' planning asks for them.
+    ``plan`` runs with drawing turned off: every chart is an empty SVG meanwhile (milliseconds for all)."""
+    global _wanted
+    _wanted = []
+    try:
+        plan()
+        return _wanted
+    finally:
+        _wanted = None
+
+
+_wanted: list[Job] | None = None  # while ``missing`` runs: the charts to draw
+
+
 def _render(spec: dict[str, Any], title: str, summary: str, cache_dir: Path | None) -> bytes:
     title, summary = _XML_UNSAFE.sub("", title), _XML_UNSAFE.sub("", summary)
     spec_json = json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     name = key(_VERSION, _vl_convert_version(), spec_json, title, summary)
-    if cache_dir is None:
+    path = cache_dir / f"{name}.svg" if cache_dir is not None else None
+    if _wanted is not None:
+        if path is not None and not path.is_file():
+            _wanted.append(Job("chart", path, _draw_to_cache, (spec_json, title, summary, path)))
+        return b""
+    if path is None:
         return _draw(spec_json, title, summary)
-    return cached(cache_dir / f"{name}.svg", lambda: _draw(spec_json, title, summary)).read_bytes()
+    drawn = take(path)  # drawn by the build's pool
+    if drawn is not None:
+        return drawn().read_bytes()
+    return cached(path, lambda: _draw(spec_json, title, summary)).read_bytes()
+
+
+def _draw_to_cache(spec_json: str, title: str, summary: str, path: Path) -> None:
+    cached(path, lambda: _draw(spec_json, title, summary))
 
 
 def _draw(spec_json: str, title: str, summary: str) -> bytes:
