@@ -19,7 +19,7 @@ from cchc.core.diskcache import cached, key
 from cchc.render.drawing import Job
 
 THUMB_WIDTH = 480
-_VERSION = b"thumb-v1"  # change when the encoding below changes
+_VERSION = b"thumb-v2"  # change when the encoding below changes
 # Larger than any phone camera takes. Beyond it an image is a scan at an absurd resolution
 # or a decompression bomb (a few kilobytes of PNG that decode to gigabytes), and decoding
 # it for a thumbnail could take the build machine's memory.
@@ -90,10 +90,20 @@ def thumbnail_uri(image_uri: str) -> str:
 
 
 def thumbnail_size(size: tuple[int, int]) -> tuple[int, int]:
-    width, height = size
+    """16:9 at most THUMB_WIDTH wide: the listing shows its photos 16:9, cut from the middle (site.css,
+    object-fit: cover), so the rest of a phone's upright photo was two thirds of its bytes, never seen."""
+    width, height = _crop(size)
     if width <= THUMB_WIDTH:
-        return size
+        return width, height
     return THUMB_WIDTH, max(1, round(height * THUMB_WIDTH / width))
+
+
+def _crop(size: tuple[int, int]) -> tuple[int, int]:
+    """The largest 16:9 part of an image of ``size``."""
+    width, height = size
+    if width * 9 > height * 16:
+        return max(1, round(height * 16 / 9)), height
+    return width, max(1, round(width * 9 / 16))
 
 
 def render_thumbnail(source: Path, cache_dir: Path) -> Path:
@@ -119,7 +129,8 @@ def _shrink(data: bytes, name: str) -> bytes:
         except Exception:  # a sound header over cut-off data (an interrupted upload): only decoding finds it
             raise ImageProblem(f"ảnh “{name}” bị hỏng: đọc được phần đầu nhưng không đọc hết được; "
                                "hãy mở ảnh bằng chương trình xem ảnh và lưu lại") from None
-        picture = picture.resize(thumbnail_size(picture.size), Image.Resampling.LANCZOS)
+        # The middle, as the listing's CSS shows it (object-position: 50% 50%).
+        picture = ImageOps.fit(picture, thumbnail_size(picture.size), Image.Resampling.LANCZOS, centering=(0.5, 0.5))
         out = BytesIO()
         picture.save(out, "JPEG", quality=78, optimize=True, progressive=True)
     return out.getvalue()
