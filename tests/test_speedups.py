@@ -6,6 +6,7 @@ import itertools
 import logging
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -84,6 +85,21 @@ def test_late_writes_hold_everything_until_write_then_keep_order(tmp_path):
     assert (tmp_path / "site/a/anh-chia-se.png").read_bytes() == b"png"
     assert (tmp_path / "site/b/index.html").read_text() == "<p>b</p>"
     assert late.uris == {"a.md", "b.md"}
+
+
+def test_past_the_bytes_it_may_hold_the_writer_starts_in_order(tmp_path):
+    """Ten years of pages are not all kept in memory until Pagefind is done (issue 22: peak RSS ≤ 1 GB)."""
+    late = LateWrites(held=10)
+    late.page("a.md", "<p>a</p>", str(tmp_path / "site/a/index.html"))  # 8 bytes: kept
+    assert not (tmp_path / "site").exists()
+    late.page("b.md", "<p>bb</p>", str(tmp_path / "site/b/index.html"))  # 17 in all: both go
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "site/b/index.html").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (tmp_path / "site/a/index.html").exists()  # written before finish() was called
+    late.page("c.md", "<p>c</p>", str(tmp_path / "site/c/index.html"))
+    late.finish()
+    assert sorted(p.parent.name for p in (tmp_path / "site").rglob("index.html")) == ["a", "b", "c"]
 
 
 def test_a_failed_write_fails_the_build(tmp_path):
