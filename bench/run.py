@@ -14,8 +14,9 @@ temporary folder and builds:
 and prints one Markdown table: pages, build seconds (median of the runs after
 the first; the first is shown too, since it draws every share card), ratio to
 the floor, peak RSS, output size, largest and median HTML page (raw and
-gzip), and the bytes a first search downloads. Times are compared only within
-one run; nothing here is asserted, the numbers are for BENCHMARKS.md.
+gzip), how many pages pass 30 KB gzip (issue 22's bar), and the bytes a
+first search downloads. Times are compared only within one run; nothing
+here is asserted, the numbers are for BENCHMARKS.md.
 
 Then, for each size, the live preview (`make serve`, bench/preview_bench.py) on the
 same project: its first build, and how long a saved post and a saved procedure take
@@ -59,7 +60,8 @@ class Result:
     rss_mb: float = 0.0
     pages: int = 0
     output_mb: float = 0.0
-    largest: tuple[int, int, str] = (0, 0, "")
+    largest: tuple[int, int, str] = (0, 0, "")  # raw and gzip bytes, path: the page largest compressed
+    over_budget: list[str] = field(default_factory=list)  # pages over PAGE_BUDGET gzip, largest first
     median_page: tuple[int, int] = (0, 0)
     search_bytes: int | None = None
     html_bytes: tuple[int, int, int] = (0, 0, 0)  # every page raw, and its .gz and .br copies (raw if none)
@@ -111,6 +113,38 @@ def kind_of(relative: str) -> str:
     return "attachments"  # photos, PDF, DOCX, XLSX beside posts, procedures and decisions
 
 
+PAGE_BUDGET = 30 * 1024  # bytes: no HTML page may pass 30 KB gzip (issue 22), however large the site
+
+
+@dataclass(frozen=True)
+class PageSizes:
+    """Every HTML page of a built site, raw and gzip-compressed (level 6, what static hosts send)."""
+
+    sizes: list[tuple[int, int, str]]  # (raw, gzip, path relative to the site), by path
+
+    @property
+    def largest(self) -> tuple[int, int, str]:
+        """The page largest compressed; of equal ones, the first by path (same site, same answer)."""
+        return max(self.sizes, key=lambda s: s[1], default=(0, 0, ""))
+
+    @property
+    def median(self) -> tuple[int, int]:
+        middle = sorted(self.sizes, key=lambda s: s[1])[len(self.sizes) // 2] if self.sizes else (0, 0, "")
+        return middle[:2]
+
+    def over(self, budget: int = PAGE_BUDGET) -> list[str]:
+        """The pages whose gzip passes ``budget``, largest first."""
+        return [path for _, gz, path in sorted(self.sizes, key=lambda s: -s[1]) if gz > budget]
+
+
+def page_sizes(site: Path) -> PageSizes:
+    sizes = []
+    for page in sorted(site.rglob("*.html")):
+        raw = page.read_bytes()
+        sizes.append((len(raw), len(gzip.compress(raw, 6)), page.relative_to(site).as_posix()))
+    return PageSizes(sizes)
+
+
 def measure_output(result: Result, site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
     result.pages = len(pages)
@@ -119,14 +153,12 @@ def measure_output(result: Result, site: Path) -> None:
     result.kinds = dict.fromkeys(KINDS, 0)
     for path in files:
         result.kinds[kind_of(path.relative_to(site).as_posix())] += path.stat().st_size
-    sizes = []
-    for page in pages:
-        raw = page.read_bytes()
-        sizes.append((len(raw), len(gzip.compress(raw, 6)), page.relative_to(site).as_posix()))
-    result.largest = max(sizes, key=lambda s: s[1])
-    result.html_bytes = (sum(s[0] for s in sizes), *(sum(_size(p, suffix) for p in pages) for suffix in (".gz", ".br")))
-    middle = sorted(sizes, key=lambda s: s[1])[len(sizes) // 2]
-    result.median_page = middle[:2]
+    sizes = page_sizes(site)
+    result.largest = sizes.largest
+    result.over_budget = sizes.over()
+    result.html_bytes = (sum(s[0] for s in sizes.sizes),
+                         *(sum(_size(p, suffix) for p in pages) for suffix in (".gz", ".br")))
+    result.median_page = sizes.median
 
 
 def _size(page: Path, suffix: str) -> int:
@@ -242,8 +274,9 @@ def bench_size(work: Path, posts: int, procedures: int, runs: int, blog: bool,
 def table(results: list[Result]) -> str:
     floors = {r.size: r.seconds for r in results if r.name == "floor"}
     rows = ["| size (posts+procedures) | variant | HTML pages | build s (median) | first build s | × floor "
-            "| peak RSS MB | output MB | largest page raw / gzip KB | median page raw / gzip KB | first search KB |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+            "| peak RSS MB | output MB | largest page raw / gzip KB | pages > 30 KB gzip | median page raw / gzip KB "
+            "| first search KB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         floor = floors.get(r.size) or floors.get(r.size.split("+")[0] + "+" + r.size.split("+")[1])
         ratio = f"{r.seconds / floor:.2f}" if floor and r.name != "floor" else ("1.00" if r.name == "floor" else "–")
@@ -251,7 +284,7 @@ def table(results: list[Result]) -> str:
         rows.append(
             f"| {r.size} | {r.name} | {r.pages} | {r.seconds:.1f} | {r.times[0]:.1f} | {ratio} | {r.rss_mb:.0f} "
             f"| {r.output_mb:.0f} | {r.largest[0] / 1024:.1f} / {r.largest[1] / 1024:.1f} ({r.largest[2]}) "
-            f"| {r.median_page[0] / 1024:.1f} / {r.median_page[1] / 1024:.1f} | {search} |")
+            f"| {len(r.over_budget)} | {r.median_page[0] / 1024:.1f} / {r.median_page[1] / 1024:.1f} | {search} |")
     return "\n".join(rows)
 
 
@@ -299,6 +332,10 @@ def main(argv: list[str] | None = None) -> int:
             results += bench_size(work, posts, 0, args.runs, blog=True)
     print(f"Machine: {machine()}\nRuns per variant: {args.runs} (median of runs 2…; first run shown apart)\n")
     print(table(results))
+    for r in results:
+        if r.over_budget:
+            shown = ", ".join(r.over_budget[:5]) + (f" and {len(r.over_budget) - 5} more" if len(r.over_budget) > 5 else "")
+            print(f"\n{r.size} {r.name}: {len(r.over_budget)} pages over {PAGE_BUDGET // 1024} KB gzip: {shown}")
     ours = [r for r in results if r.name == "project"]
     asked = [r for r in ours if r.size in {f"{p}+{m}" for p, m in sizes}]
     if len(asked) >= 2:
