@@ -66,6 +66,8 @@ def page_types(content) -> dict[str, str]:
         "Thủ tục đã thay thế": next((p.url for p in content.tthc.procedures if p.replaced_by), None),
         "Lĩnh vực": content.tthc.procedures[0].field.url if content.tthc.procedures else None,
         "Sổ tay": layout.HANDBOOK,
+        "Sổ tay lĩnh vực": (layout.HANDBOOK_FIELD_URL.format(slug=content.tthc.procedures[0].field.slug)
+                            if content.tthc.procedures else None),
         "Thay đổi": layout.CHANGELOG,
         "Quyết định": content.tthc.decisions[0].url if content.tthc.decisions else None,
         "Kết quả giải quyết": layout.RESULTS if content.results.months else None,

@@ -176,7 +176,8 @@ def test_html_in_every_text_field_is_escaped(site_src):
     result = site_src.build()
     assert result.returncode == 0, result.stderr
     for url in ("tin-tuc/2024/tin-thu", "tin-tuc", "", "hoi-dap", "tthc/1.004616", "tthc", "tthc/thay-doi",
-                "tthc/quyet-dinh/qd-10-ubnd-2024", "tthc/so-tay"):
+                "tthc/quyet-dinh/qd-10-ubnd-2024", "tthc/so-tay",
+                "tthc/so-tay/kham-benh-chua-benh"):
         html = built(site_src, url)
         assert "<script>alert(1)" not in html and "<img src=x onerror" not in html, url  # as tags, never
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in built(site_src, "tthc/1.004616")

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.browser
 PAGES = ["", "tin-tuc/", "tin-tuc/trang/2/", "tin-tuc/2024/hoi-nghi-trien-khai-cchc-2024-chi-so-par-index-sipas/",
          "chuyen-muc/kiem-soat-tthc/", "tin-tuc/2025/", "lien-he/", "hoi-dap/", "tthc/",
          "tthc/?tu-khoa=cap+giay+phep", "tthc/1.009263/", "tthc/1.002464/", "tthc/linh-vuc/duoc-pham/", "tthc/so-tay/",
+         "tthc/so-tay/duoc-pham/",
          "tthc/thay-doi/", "tthc/thay-doi/2025/", "tthc/quyet-dinh/qd-356-ubnd-2025/", "tthc/1.004616/",
          "tim-kiem/?q=giay+phep"]
 

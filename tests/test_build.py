@@ -29,6 +29,7 @@ def test_every_url_exists(demo_site, demo_content):
     per_page = c.settings.per_page
     urls = ["", "tin-tuc/", "lien-he/", "hoi-dap/", "tthc/", "tthc/so-tay/", "huong-dan/", "admin/"]
     urls += [p.url for p in c.tthc.procedures] + [f.url for f in c.tthc.fields]
+    urls += [f"tthc/so-tay/{f.slug}/" for f in c.tthc.fields]
     urls += [f"tthc/{alias}/" for p in c.tthc.procedures for alias in p.aliases]
     urls += ["tthc/thay-doi/", "tim-kiem/"] + [d.url for d in c.tthc.decisions]
     urls += [f"tthc/thay-doi/{year}/" for year in {d.signed.year for d in c.tthc.decisions}]

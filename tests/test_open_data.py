@@ -373,6 +373,8 @@ def test_each_page_is_dated_by_the_last_commit_of_its_own_content(project):
     assert lastmod["chuyen-muc/chuyen-doi-so/"] == first and lastmod["tin-tuc/2024/"] == first
     assert lastmod["chuyen-muc/cai-cach-the-che/"] == second
     assert lastmod["tthc/"] == lastmod["tthc/linh-vuc/kham-benh-chua-benh/"] == second
+    assert lastmod["tthc/so-tay/"] == lastmod["tthc/so-tay/kham-benh-chua-benh/"] == second
+    assert lastmod["tthc/so-tay/duoc-pham/"] == first  # nothing in force: as old as the list of fields
     # Not committed yet: the build's date, and so is every listing that shows it.
     assert lastmod["tin-tuc/2025/chua-commit/"] == lastmod["tin-tuc/"] == lastmod[""] == BUILD_DATE
     assert lastmod["chuyen-muc/mot-cua-lien-thong/"] == BUILD_DATE

@@ -103,6 +103,25 @@ def test_printed_procedure_is_a4_with_its_qr_code(browser, server, demo_content)
     assert max(counts.values()) <= 3, counts
 
 
+def test_each_field_of_the_handbook_prints_alone(browser, server, demo_content):
+    """A field's handbook page prints as A4 sheets holding its table and the footer, not the site around it."""
+    field = max(demo_content.tthc.fields, key=lambda f: sum(p.in_force for p in demo_content.tthc.by_field[f.slug]))
+    page = browser.new_page()
+    page.goto(server + f"tthc/so-tay/{field.slug}/")
+    assert page.is_visible("button.cchc-print")
+    sizes = pdf_pages(page.pdf(prefer_css_page_size=True))
+    assert sizes and all(abs(w - 595.3) < 2 and abs(h - 841.9) < 2 for w, h in sizes), sizes
+    page.emulate_media(media="print")
+    rows = sum(p.in_force for p in demo_content.tthc.by_field[field.slug])
+    assert page.locator("table.cchc-handbook tbody tr").count() == rows
+    assert page.locator("table.cchc-handbook").is_visible() and page.locator(".cchc-print-footer").is_visible()
+    for hidden in (".md-header", ".cchc-footer", ".cchc-breadcrumb", "button.cchc-print", "text=Các lĩnh vực khác"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    page.goto(server + "tthc/so-tay/")  # the index prints as the binder's table of contents
+    assert page.locator("table.cchc-handbook-index").is_visible() and not page.locator("#cach-in").is_visible()
+    page.close()
+
+
 def test_print_button_appears_with_javascript(browser, server, demo_content):
     page = browser.new_page()
     page.goto(server + demo_content.tthc.procedures[0].url)

@@ -100,10 +100,17 @@ def test_retired_procedures_keep_their_pages_with_a_banner(demo_site, demo_conte
 
 
 def test_handbook_lists_every_procedure_in_force(demo_site, demo_content):
-    html = page(demo_site, "tthc/so-tay")
-    assert html.count("<tr>") - html.count("<thead>") == len(demo_content.tthc.in_force)
-    for p in demo_content.tthc.procedures:
-        assert (f'href="../{p.slug}/"' in html) == p.in_force
+    """The index names every field with its count; each field's page lists its procedures in force."""
+    catalogue = demo_content.tthc
+    index = page(demo_site, "tthc/so-tay")
+    assert f"<td>{len(catalogue.in_force)}</td>" in index
+    for field in catalogue.fields:
+        in_force = [p for p in catalogue.by_field[field.slug] if p.in_force]
+        assert f'<a href="{field.slug}/">{field.name}</a></td><td>{len(in_force)}</td>' in index
+        html = page(demo_site, f"tthc/so-tay/{field.slug}")
+        assert html.count("<tr>") - html.count("<thead>") == len(in_force)
+        for p in catalogue.by_field[field.slug]:
+            assert (f'href="../../{p.slug}/"' in html) == p.in_force
 
 
 def test_open_data_json_shape(demo_site, demo_content):

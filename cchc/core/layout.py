@@ -83,6 +83,7 @@ YEAR_URL = NEWS + "{year}/"
 CATEGORY_URL = CATEGORIES + "{slug}/"
 PROCEDURE_URL = TTHC + "{slug}/"
 FIELD_URL = FIELDS + "{slug}/"
+HANDBOOK_FIELD_URL = HANDBOOK + "{slug}/"  # the printable handbook of one field, same slug as its FIELD_URL
 DECISION_URL = DECISIONS + "{slug}/"
 CHANGELOG_YEAR_URL = CHANGELOG + "{year}/"
 FIELD_FEED_URL = FIELD_URL + FEED  # Atom of the changes to procedures of one field

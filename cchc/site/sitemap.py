@@ -110,6 +110,8 @@ class LastChanged:
             listings[layout.YEAR_URL.format(year=year)] = posts(items)
         for field in tthc.fields:
             listings[field.url] = procedures(tthc.by_field[field.slug])
+            listings[layout.HANDBOOK_FIELD_URL.format(slug=field.slug)] = procedures(
+                p for p in tthc.by_field[field.slug] if p.in_force)
         for year in {d.signed.year for d in tthc.decisions}:
             listings[layout.CHANGELOG_YEAR_URL.format(year=year)] = decisions(
                 [d for d in tthc.decisions if d.signed.year == year])

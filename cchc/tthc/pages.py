@@ -9,6 +9,7 @@ from typing import Any
 from cchc.core import layout
 from cchc.core.dates import format_date
 from cchc.core.settings import Portals, Settings
+from cchc.page.pagination import paginate
 from cchc.page.share import ATOM, HOME, Feed, Share, named_title, site_share, with_card
 from cchc.page.spec import PageSpec
 from cchc.page.structured_data import area_served, breadcrumbs, organization
@@ -153,20 +154,10 @@ def plan(catalogue: Catalogue, settings: Settings,
                   for alias in p.aliases]
     description = f"Danh mục thủ tục hành chính thuộc thẩm quyền giải quyết của {settings.department.name}."
     specs.append(_listing(catalogue, layout.TTHC, "Thủ tục hành chính", catalogue.procedures,
-                          kind="all", in_nav=True, description=description,
+                          kind="all", in_nav=True, description=description, handbook=layout.HANDBOOK,
                           share=site_share(settings, layout.TTHC, "Thủ tục hành chính", description, (TTHC_CRUMB,))))
     specs += [_field_page(catalogue, field, settings) for field in catalogue.fields]
-    handbook = "Sổ tay danh mục thủ tục hành chính"
-    handbook_text = "Danh mục mọi thủ tục hành chính đang có hiệu lực, theo lĩnh vực, để in và niêm yết."
-    specs.append(PageSpec(
-        src_uri=layout.index_source(layout.HANDBOOK),
-        title=handbook,
-        template="tthc-handbook.html",
-        description=handbook_text,
-        share=site_share(settings, layout.HANDBOOK, handbook, handbook_text,
-                         (TTHC_CRUMB, ("Sổ tay", layout.HANDBOOK))),
-        context={"groups": _groups(catalogue, catalogue.in_force)},
-    ))
+    specs += handbook(catalogue, settings)
     return specs
 
 
@@ -302,7 +293,69 @@ def _field_page(catalogue: Catalogue, field: Field, settings: Settings) -> PageS
                       breadcrumbs=crumbs, structured=(breadcrumbs(crumbs, settings),),
                       feed=Feed(field_feed_title(field), layout.FIELD_FEED_URL.format(slug=field.slug), ATOM))
     return _listing(catalogue, field.url, field.name, catalogue.by_field[field.slug],
-                    kind="field", field=field, description=field.description, share=share)
+                    kind="field", field=field, description=field.description, share=share,
+                    handbook=handbook_url(field))
+
+
+# Rows of one page of a field's handbook: every page stays ≤ 30 KB gzip (issue 22) and prints alone. The
+# page around the table costs 4 KB gzip and a row of the demo's records 70 bytes; 100 rows of long, random
+# names with a case on their times (tests/test_handbook.py) make a 15 KB page, so rows would have to be
+# twice as wordy as those to pass. A fixed count, not a byte budget: page 2 always starts at
+# number 101, which a counter's printed copy can say.
+HANDBOOK_PER_PAGE = 100
+HANDBOOK_TITLE = "Sổ tay danh mục thủ tục hành chính"
+HANDBOOK_CRUMB = ("Sổ tay", layout.HANDBOOK)
+
+
+def handbook_url(field: Field) -> str:
+    """The printable handbook of ``field``: /tthc/so-tay/<slug>/, the slug of its /tthc/linh-vuc/<slug>/."""
+    return layout.HANDBOOK_FIELD_URL.format(slug=field.slug)
+
+
+def handbook(catalogue: Catalogue, settings: Settings) -> list[PageSpec]:
+    """The printable handbook: an index at /tthc/so-tay/ (what it is, how to print, every field with the count
+    of its procedures in force), and each field's procedures in force at /tthc/so-tay/<field>/, paginated
+    past HANDBOOK_PER_PAGE.
+
+    One page for the whole catalogue passed 30 KB gzip at about 1,200 procedures; a field is also what a
+    one-stop counter prints and posts. Every field with a page of its own (/tthc/linh-vuc/<slug>/) has one
+    here too, even with nothing in force, so a printed link keeps working when a field empties.
+    """
+    in_force = {f.slug: [p for p in catalogue.by_field[f.slug] if p.in_force] for f in catalogue.fields}
+    text = "Danh mục mọi thủ tục hành chính đang có hiệu lực, theo lĩnh vực, để in và niêm yết."
+    specs = [PageSpec(
+        src_uri=layout.index_source(layout.HANDBOOK),
+        title=HANDBOOK_TITLE,
+        template="tthc-handbook.html",
+        description=text,
+        share=site_share(settings, layout.HANDBOOK, HANDBOOK_TITLE, text, (TTHC_CRUMB, HANDBOOK_CRUMB)),
+        context={"kind": "index", "fields": [(f, len(in_force[f.slug]), handbook_url(f)) for f in catalogue.fields],
+                 "count": sum(len(items) for items in in_force.values()), "per_page": HANDBOOK_PER_PAGE},
+    )]
+    for field in catalogue.fields:
+        specs += _handbook_field(field, in_force[field.slug], settings)
+    return specs
+
+
+def _handbook_field(field: Field, procedures: list[Procedure], settings: Settings) -> list[PageSpec]:
+    base = handbook_url(field)
+    title = f"Sổ tay thủ tục hành chính {field_phrase(field)}"
+    text = f"Danh mục {len(procedures)} thủ tục hành chính {field_phrase(field)} đang có hiệu lực, để in và niêm yết."
+    crumbs = (TTHC_CRUMB, HANDBOOK_CRUMB, (field.name, base))
+    specs = []
+    for pager in paginate(base, procedures, HANDBOOK_PER_PAGE):
+        page_title = title if pager.number == 1 else f"{title} – trang {pager.number}"
+        specs.append(PageSpec(
+            src_uri=pager.src_uri,
+            title=page_title,
+            template="tthc-handbook.html",
+            description=text,
+            share=site_share(settings, pager.url, page_title, text, crumbs),
+            # first: the STT of the page's first row, so numbers run on across the pages of a field
+            context={"kind": "field", "field": field, "heading": title, "pager": pager,
+                     "first": (pager.number - 1) * HANDBOOK_PER_PAGE + 1, "list_url": field.url},
+        ))
+    return specs
 
 
 def _groups(catalogue: Catalogue, procedures: list[Procedure]) -> list[tuple[Field, list[Procedure]]]:
