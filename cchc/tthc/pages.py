@@ -365,10 +365,17 @@ def _groups(catalogue: Catalogue, procedures: list[Procedure]) -> list[tuple[Fie
     return [(field, by_field[field.slug]) for field in catalogue.fields if field.slug in by_field]
 
 
+# Procedures /tthc/ lists one by one, at most. A row of a long real name is about 90 bytes gzip: more than
+# this would pass the 30 KB gzip a page may weigh on a phone (issue 22), so past it /tthc/ lists the fields
+# with their counts, each linking its own list (with the filters), and the search finds a procedure by name.
+LIST_LIMIT = 250
+
+
 def _listing(catalogue: Catalogue, url: str, title: str, procedures: list[Procedure], *, kind: str,
              description: str, share: Share, in_nav: bool = False, **extra: Any) -> PageSpec:
     in_force = [p for p in procedures if p.in_force]
     retired = [p for p in procedures if not p.in_force]
+    fields_only = kind == "all" and (len(in_force) > LIST_LIMIT or len(retired) > LIST_LIMIT)
     return PageSpec(
         src_uri=layout.index_source(url),
         title=title,
@@ -383,6 +390,7 @@ def _listing(catalogue: Catalogue, url: str, title: str, procedures: list[Proced
             "groups": _groups(catalogue, in_force),
             "retired": retired,
             "count": len(in_force),
+            "fields_only": fields_only,
             "fields": [(f, sum(1 for p in catalogue.by_field[f.slug] if p.in_force)) for f in catalogue.fields],
             "levels": {key: label for key, label in LEVELS.items() if any(p.level == key for p in in_force)},
             "online_levels": ONLINE,
